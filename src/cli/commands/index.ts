@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { registerDirectoryCommands } from './directory.js';
+import { registerOrgCommands } from './org.js';
+import { registerScimCommands } from './scim.js';
+import { registerServeCommand } from './serve.js';
+
+/** Every `roster` sub-command, one module per area. Add a line here for a new area. */
+export function registerCommands(program: Command): void {
+  registerServeCommand(program);
+  registerOrgCommands(program);
+  registerScimCommands(program);
+  registerDirectoryCommands(program);
+}

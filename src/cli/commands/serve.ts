@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { openRuntime } from '../../runtime.js';
+import { buildServer } from '../../server.js';
+import { configOverrides } from '../context.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the Roster server (SCIM, REST API, portal, scheduled syncs)')
+    .option('--port <port>', 'port to listen on (PORT, default 8080)')
+    .action(async (_options: unknown, command: Command) => {
+      const config = loadConfig(process.env, configOverrides(command));
+      const runtime = await openRuntime(config);
+      const app = await buildServer(runtime);
+      const shutdown = async () => {
+        await app.close();
+        await runtime.close();
+      };
+      process.once('SIGINT', () => void shutdown());
+      process.once('SIGTERM', () => void shutdown());
+      await app.listen({ port: config.port, host: config.host });
+      runtime.logger.info(
+        { publicUrl: config.publicUrl, engine: runtime.store.engine },
+        `Roster is listening on ${config.publicUrl}`,
+      );
+    });
+
+  program
+    .command('migrate')
+    .description('Create or upgrade the database schema, then exit')
+    .action(async (_options: unknown, command: Command) => {
+      const config = loadConfig(process.env, configOverrides(command));
+      const runtime = await openRuntime(config);
+      await runtime.close();
+      process.stdout.write(`Database is up to date (${runtime.store.engine})\n`);
+    });
+}

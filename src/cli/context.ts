@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { loadConfig, type ConfigOverrides } from '../config.js';
+import { createLogger } from '../logger.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+
+/** Global flags every command accepts, layered over the environment. */
+export function configOverrides(command: Command): ConfigOverrides {
+  const globals = command.optsWithGlobals<{ data?: string; databaseUrl?: string; port?: string }>();
+  return { dataDir: globals.data, databaseUrl: globals.databaseUrl, port: globals.port };
+}
+
+/** Opens the runtime for a one-shot command, runs it, and always closes the database. */
+export async function withRuntime<T>(command: Command, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, configOverrides(command));
+  // One-shot commands print their result on stdout; logs go to stderr and only when they matter.
+  const runtime = await openRuntime(config, { logger: createLogger('warn', process.stderr) });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  process.stdout.write(`${line([...columns])}\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((column) => cell(row[column])))}\n`);
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+
+/**
+ * Configuration is read once at start-up from the environment (and CLI flags layered on top),
+ * validated, and frozen. A bad value stops Roster with a message naming the setting.
+ */
+export interface RosterConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `postgres://…` or undefined for the embedded SQLite database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** The base URL customers see (Tenant URL, portal links), without a trailing slash. */
+  readonly publicUrl: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 64 hex chars (AES-256 key) or undefined to use a key file in `dataDir`. */
+  readonly secretKey: string | undefined;
+  readonly scimBodyLimitBytes: number;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  port?: string | number | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  publicUrl?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): RosterConfig {
+  const port = parsePort('PORT', overrides.port ?? env.PORT ?? '8080');
+  const host = env.HOST ?? '0.0.0.0';
+  const dataDir = path.resolve(overrides.dataDir ?? env.ROSTER_DATA_DIR ?? './data');
+  const databaseUrl = parseDatabaseUrl(overrides.databaseUrl ?? env.DATABASE_URL);
+  const publicUrl = parsePublicUrl(
+    overrides.publicUrl ?? env.ROSTER_PUBLIC_URL ?? `http://localhost:${port === 0 ? 8080 : port}`,
+  );
+  const logLevel = parseOneOf('LOG_LEVEL', overrides.logLevel ?? env.LOG_LEVEL ?? 'info', logLevels);
+  const secretKey = parseSecretKey(env.ROSTER_SECRET_KEY);
+  const scimBodyLimitBytes = parsePositiveInt('ROSTER_SCIM_BODY_LIMIT', env.ROSTER_SCIM_BODY_LIMIT ?? '1048576');
+  const smtpUrl = parseSmtpUrl(env.ROSTER_SMTP_URL);
+  const mailFrom = env.ROSTER_MAIL_FROM ?? 'Roster <roster@localhost>';
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    logLevel,
+    secretKey,
+    scimBodyLimitBytes,
+    smtpUrl,
+    mailFrom,
+  });
+}
+
+function parsePort(setting: string, raw: string | number): number {
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(setting, `must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+function parsePositiveInt(setting: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(setting, `must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// (leave it unset for the embedded SQLite)');
+  }
+  return raw;
+}
+
+function parsePublicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('ROSTER_PUBLIC_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('ROSTER_PUBLIC_URL', `must use http or https, got "${url.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseSecretKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) {
+    throw new ConfigError('ROSTER_SECRET_KEY', 'must be 64 hexadecimal characters (a 256-bit key)');
+  }
+  return raw.toLowerCase();
+}
+
+function parseSmtpUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError('ROSTER_SMTP_URL', 'must start with smtp:// or smtps://');
+  return raw;
+}
+
+function parseOneOf<T extends string>(setting: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(setting, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}

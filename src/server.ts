@@ -1,0 +1,20 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { scimPlugin } from './connectors/scim/plugin.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Builds the HTTP server. Each protocol is its own encapsulated plugin with its own error format:
+ * SCIM under /scim/v2, the REST API under /api/v1, sign-in under /auth, the portal at /.
+ */
+export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger,
+    disableRequestLogging: false,
+    trustProxy: true,
+    // Entra's provisioning requests are small; a larger body is refused with 413 before parsing.
+    bodyLimit: runtime.config.scimBodyLimitBytes,
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(scimPlugin, { prefix: '/scim/v2', runtime });
+  return app;
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** Anything a query can run on: the database itself or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface Store {
+  readonly engine: Engine;
+  readonly db: Kysely<Database>;
+  /**
+   * Runs `work` in one transaction. SQLite has a single writer and Kysely's driver serialises its
+   * one connection, so no extra locking is needed there; PostgreSQL transactions take row locks.
+   */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** Use an in-memory SQLite database (tests only). */
+  memory?: boolean;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+}
+
+// PostgreSQL returns bigint (int8) as strings to avoid precision loss; our counters and sequence
+// numbers stay far below 2^53, so numbers are both safe and what the rest of the code expects.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections) : openSqlite(options);
+  await migrateToLatest(store.db);
+  return store;
+}
+
+function openSqlite(options: StoreOptions): Store {
+  let file = ':memory:';
+  if (!options.memory) {
+    const dataDir = options.dataDir ?? './data';
+    fs.mkdirSync(dataDir, { recursive: true });
+    file = path.join(dataDir, 'roster.sqlite');
+  }
+  const sqlite = new SQLite(file);
+  // WAL lets the CLI read and write while the server runs; the busy timeout makes a second
+  // process wait for the writer instead of failing; FULL keeps every committed change on disk.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    engine: 'sqlite',
+    db,
+    transaction: (work) => db.transaction().execute(work),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(databaseUrl: string, maxConnections = 10): Store {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    engine: 'postgres',
+    db,
+    transaction: (work) => db.transaction().execute(work),
+    close: () => db.destroy(),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,194 @@
+import { conflict } from '../errors.js';
+import type { Executor } from './database.js';
+import type { DirectoryGroupRow, DirectoryUserRow } from './schema.js';
+import { isUniqueViolation, violatedConstraint } from './unique-violation.js';
+
+/**
+ * Directory objects: what a connection's source says, stored as received and keyed by the
+ * source's id. For SCIM these are the resources Entra reads back.
+ */
+
+const chunkSize = 500;
+
+export async function getDirectoryUser(
+  db: Executor,
+  connectionId: string,
+  id: string,
+): Promise<DirectoryUserRow | undefined> {
+  return db
+    .selectFrom('directory_users')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function getDirectoryGroup(
+  db: Executor,
+  connectionId: string,
+  id: string,
+): Promise<DirectoryGroupRow | undefined> {
+  return db
+    .selectFrom('directory_groups')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Inserts or replaces a directory user; a userName taken by another object is a conflict. */
+export async function saveDirectoryUser(db: Executor, row: DirectoryUserRow, isNew: boolean): Promise<void> {
+  try {
+    if (isNew) {
+      await db.insertInto('directory_users').values(row).execute();
+    } else {
+      const { connection_id, id, created_at: _created, ...changes } = row;
+      await db
+        .updateTable('directory_users')
+        .set(changes)
+        .where('connection_id', '=', connection_id)
+        .where('id', '=', id)
+        .execute();
+    }
+  } catch (error) {
+    if (isUniqueViolation(error) && /user_name/.test(violatedConstraint(error))) {
+      throw conflict(`userName "${row.user_name}" is already taken`, 'userName');
+    }
+    if (isUniqueViolation(error)) throw conflict(`A user with id "${row.id}" already exists`, 'id');
+    throw error;
+  }
+}
+
+export async function saveDirectoryGroup(db: Executor, row: DirectoryGroupRow, isNew: boolean): Promise<void> {
+  try {
+    if (isNew) {
+      await db.insertInto('directory_groups').values(row).execute();
+    } else {
+      const { connection_id, id, created_at: _created, ...changes } = row;
+      await db
+        .updateTable('directory_groups')
+        .set(changes)
+        .where('connection_id', '=', connection_id)
+        .where('id', '=', id)
+        .execute();
+    }
+  } catch (error) {
+    if (isUniqueViolation(error) && /display_name/.test(violatedConstraint(error))) {
+      throw conflict(`displayName "${row.display_name}" is already taken`, 'displayName');
+    }
+    if (isUniqueViolation(error)) throw conflict(`A group with id "${row.id}" already exists`, 'id');
+    throw error;
+  }
+}
+
+export async function deleteDirectoryUser(db: Executor, connectionId: string, id: string): Promise<void> {
+  await db
+    .deleteFrom('directory_memberships')
+    .where('connection_id', '=', connectionId)
+    .where('member_id', '=', id)
+    .execute();
+  await db.deleteFrom('directory_users').where('connection_id', '=', connectionId).where('id', '=', id).execute();
+}
+
+export async function deleteDirectoryGroup(db: Executor, connectionId: string, id: string): Promise<void> {
+  await db
+    .deleteFrom('directory_memberships')
+    .where('connection_id', '=', connectionId)
+    .where((eb) => eb.or([eb('group_id', '=', id), eb('member_id', '=', id)]))
+    .execute();
+  await db.deleteFrom('directory_groups').where('connection_id', '=', connectionId).where('id', '=', id).execute();
+}
+
+/** Which of `memberIds` are already members of the group: one indexed probe per chunk. */
+export async function existingDirectoryMembers(
+  db: Executor,
+  connectionId: string,
+  groupId: string,
+  memberIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < memberIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_memberships')
+      .select('member_id')
+      .where('connection_id', '=', connectionId)
+      .where('group_id', '=', groupId)
+      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .execute();
+    for (const row of rows) found.add(row.member_id);
+  }
+  return found;
+}
+
+export async function insertDirectoryMembers(
+  db: Executor,
+  rows: { connection_id: string; group_id: string; member_id: string; organization_id: string; member_type: 'user' | 'group' }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    await db.insertInto('directory_memberships').values(rows.slice(i, i + chunkSize)).execute();
+  }
+}
+
+export async function deleteDirectoryMembers(
+  db: Executor,
+  connectionId: string,
+  groupId: string,
+  memberIds: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < memberIds.length; i += chunkSize) {
+    await db
+      .deleteFrom('directory_memberships')
+      .where('connection_id', '=', connectionId)
+      .where('group_id', '=', groupId)
+      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .execute();
+  }
+}
+
+/** Member ids of a group in id order, a page at a time, so huge groups never load at once. */
+export async function pageDirectoryMembers(
+  db: Executor,
+  connectionId: string,
+  groupId: string,
+  options: { after?: string; limit: number },
+): Promise<{ member_id: string; member_type: 'user' | 'group' }[]> {
+  let query = db
+    .selectFrom('directory_memberships')
+    .select(['member_id', 'member_type'])
+    .where('connection_id', '=', connectionId)
+    .where('group_id', '=', groupId);
+  if (options.after !== undefined) query = query.where('member_id', '>', options.after);
+  return query.orderBy('member_id').limit(options.limit).execute();
+}
+
+export async function directoryUsersByIds(
+  db: Executor,
+  connectionId: string,
+  ids: readonly string[],
+): Promise<Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[]> {
+  const result: Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[] = [];
+  for (let i = 0; i < ids.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_users')
+      .select(['id', 'user_id', 'user_name'])
+      .where('connection_id', '=', connectionId)
+      .where('id', 'in', ids.slice(i, i + chunkSize))
+      .execute();
+    result.push(...rows);
+  }
+  return result;
+}
+
+export async function directoryGroupIdsOfMember(
+  db: Executor,
+  connectionId: string,
+  memberId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('directory_memberships')
+    .select('group_id')
+    .where('connection_id', '=', connectionId)
+    .where('member_id', '=', memberId)
+    .execute();
+  return rows.map((row) => row.group_id);
+}

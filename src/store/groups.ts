@@ -1,0 +1,137 @@
+import type { Executor } from './database.js';
+import type { GroupRow } from './schema.js';
+
+/** The platform's groups; memberships are rows and `member_count` is kept beside them. */
+
+const chunkSize = 500;
+
+export async function findGroup(db: Executor, organizationId: string, groupId: string): Promise<GroupRow | undefined> {
+  return db
+    .selectFrom('groups')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+}
+
+export async function insertGroup(db: Executor, row: Omit<GroupRow, 'member_count'>): Promise<void> {
+  await db
+    .insertInto('groups')
+    .values({ ...row, member_count: 0 })
+    .execute();
+}
+
+export async function renameGroup(
+  db: Executor,
+  organizationId: string,
+  groupId: string,
+  displayName: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set({ display_name: displayName, updated_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', groupId)
+    .execute();
+}
+
+export async function deleteGroup(db: Executor, organizationId: string, groupId: string): Promise<void> {
+  await db.deleteFrom('group_members').where('group_id', '=', groupId).execute();
+  await db.deleteFrom('groups').where('organization_id', '=', organizationId).where('id', '=', groupId).execute();
+}
+
+/** Adds users to a group and returns those that were not members before. */
+export async function addGroupMembers(
+  db: Executor,
+  organizationId: string,
+  groupId: string,
+  userIds: readonly string[],
+  now: string,
+): Promise<string[]> {
+  const added: string[] = [];
+  for (let i = 0; i < userIds.length; i += chunkSize) {
+    const chunk = [...new Set(userIds.slice(i, i + chunkSize))];
+    const existing = await db
+      .selectFrom('group_members')
+      .select('user_id')
+      .where('group_id', '=', groupId)
+      .where('user_id', 'in', chunk)
+      .execute();
+    const present = new Set(existing.map((row) => row.user_id));
+    const fresh = chunk.filter((id) => !present.has(id));
+    if (fresh.length === 0) continue;
+    await db
+      .insertInto('group_members')
+      .values(fresh.map((user_id) => ({ group_id: groupId, user_id, organization_id: organizationId, created_at: now })))
+      .execute();
+    added.push(...fresh);
+  }
+  if (added.length > 0) await adjustMemberCount(db, groupId, added.length, now);
+  return added;
+}
+
+/** Removes users from a group and returns those that were members. */
+export async function removeGroupMembers(
+  db: Executor,
+  groupId: string,
+  userIds: readonly string[],
+  now: string,
+): Promise<string[]> {
+  const removed: string[] = [];
+  for (let i = 0; i < userIds.length; i += chunkSize) {
+    const chunk = [...new Set(userIds.slice(i, i + chunkSize))];
+    const existing = await db
+      .selectFrom('group_members')
+      .select('user_id')
+      .where('group_id', '=', groupId)
+      .where('user_id', 'in', chunk)
+      .execute();
+    if (existing.length === 0) continue;
+    const ids = existing.map((row) => row.user_id);
+    await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', ids).execute();
+    removed.push(...ids);
+  }
+  if (removed.length > 0) await adjustMemberCount(db, groupId, -removed.length, now);
+  return removed;
+}
+
+async function adjustMemberCount(db: Executor, groupId: string, delta: number, now: string): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set((eb) => ({ member_count: eb('member_count', '+', delta), updated_at: now }))
+    .where('id', '=', groupId)
+    .execute();
+}
+
+export async function groupIdsOfUser(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
+  return rows.map((row) => row.group_id);
+}
+
+export async function listGroups(
+  db: Executor,
+  organizationId: string,
+  options: { search?: string | undefined; after?: string | undefined; limit: number },
+): Promise<GroupRow[]> {
+  let query = db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId);
+  if (options.search) query = query.where('display_name', 'like', `%${options.search}%`);
+  if (options.after) query = query.where('id', '>', options.after);
+  return query.orderBy('id').limit(options.limit).execute();
+}
+
+export async function pageGroupMembers(
+  db: Executor,
+  organizationId: string,
+  groupId: string,
+  options: { after?: string | undefined; limit: number },
+): Promise<string[]> {
+  let query = db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('organization_id', '=', organizationId)
+    .where('group_id', '=', groupId);
+  if (options.after) query = query.where('user_id', '>', options.after);
+  const rows = await query.orderBy('user_id').limit(options.limit).execute();
+  return rows.map((row) => row.user_id);
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as core from './0001-core.js';
+
+/**
+ * Migrations are listed in code rather than read from a folder, so the compiled build and the
+ * TypeScript sources run the very same list. Names sort in the order they apply.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-core': core,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, invalidInput, notFound } from '../errors.js';
+import type { Executor } from './database.js';
+import type { OrganizationRow } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+export interface Organization {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export function toOrganization(row: OrganizationRow): Organization {
+  return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
+}
+
+export async function createOrganization(
+  db: Executor,
+  input: { slug: string; name: string; now: string },
+): Promise<Organization> {
+  if (!slugPattern.test(input.slug)) {
+    throw invalidInput('slug must be 1-64 lower-case letters, digits or dashes, not starting or ending with a dash', 'slug');
+  }
+  if (input.name.trim() === '') throw invalidInput('name must not be empty', 'name');
+  const row = { id: randomUUID(), slug: input.slug, name: input.name, created_at: input.now, updated_at: input.now };
+  try {
+    await db.insertInto('organizations').values(row).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`An organization with slug "${input.slug}" already exists`, 'slug');
+    throw error;
+  }
+  return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
+}
+
+/** Finds an organization by id or by slug, as admins type either. */
+export async function findOrganization(db: Executor, idOrSlug: string): Promise<Organization | undefined> {
+  const row = await db
+    .selectFrom('organizations')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .executeTakeFirst();
+  return row && toOrganization(row);
+}
+
+export async function getOrganization(db: Executor, idOrSlug: string): Promise<Organization> {
+  const organization = await findOrganization(db, idOrSlug);
+  if (!organization) throw notFound(`Organization "${idOrSlug}"`);
+  return organization;
+}
+
+export async function listOrganizations(db: Executor): Promise<Organization[]> {
+  const rows = await db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toOrganization);
+}

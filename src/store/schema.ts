@@ -1,0 +1,176 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tables as TypeScript sees them. Both engines store the same column types: text ids (UUIDs),
+ * ISO-8601 text timestamps, integers for booleans and counters, and JSON as text, so that the
+ * behaviour cannot drift between SQLite and PostgreSQL.
+ */
+export interface Database {
+  organizations: OrganizationTable;
+  connections: ConnectionTable;
+  scim_tokens: ScimTokenTable;
+  directory_users: DirectoryUserTable;
+  directory_groups: DirectoryGroupTable;
+  directory_memberships: DirectoryMembershipTable;
+  users: UserTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  events: EventTable;
+  audit_entries: AuditEntryTable;
+}
+
+export interface OrganizationTable {
+  id: string;
+  slug: string;
+  name: string;
+  /** Last event sequence number handed out; bumped under the row lock so events never interleave. */
+  event_seq: Generated<number>;
+  settings: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConnectionTable {
+  id: string;
+  organization_id: string;
+  kind: 'scim' | 'graph';
+  name: string;
+  status: Generated<string>;
+  /** Non-secret settings as JSON (tenant id, client id, cloud, hosts, interval). */
+  settings: Generated<string>;
+  /** AES-256-GCM sealed client secret or private key; never returned by any API. */
+  secret_ciphertext: string | null;
+  secret_expires_at: string | null;
+  policy: Generated<string>;
+  last_request_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimTokenTable {
+  id: string;
+  connection_id: string;
+  organization_id: string;
+  token_hash: string;
+  /** Last characters of the token, so an admin can tell tokens apart. */
+  hint: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface DirectoryUserTable {
+  connection_id: string;
+  id: string;
+  organization_id: string;
+  external_id: string | null;
+  user_name: string;
+  /** userName folded to lower case: SCIM userName is caseExact false (RFC 7643 §4.1.1). */
+  user_name_key: string;
+  /** Lower-cased primary or work email, for Entra's `emails[type eq "work"].value` lookups. */
+  email_key: string | null;
+  active: number;
+  /** The resource as received, without id and meta. */
+  attributes: string;
+  version: number;
+  user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DirectoryGroupTable {
+  connection_id: string;
+  id: string;
+  organization_id: string;
+  external_id: string | null;
+  display_name: string;
+  display_name_key: string;
+  attributes: string;
+  version: number;
+  group_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DirectoryMembershipTable {
+  connection_id: string;
+  group_id: string;
+  member_id: string;
+  organization_id: string;
+  member_type: 'user' | 'group';
+}
+
+export interface UserTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  email_key: string;
+  user_name: string;
+  given_name: string;
+  family_name: string;
+  display_name: string | null;
+  status: 'active' | 'inactive' | 'pending';
+  source: 'local' | 'scim' | 'graph';
+  source_connection_id: string | null;
+  /** The Entra object id; the key that makes one person reached by two connections one user. */
+  external_id: string | null;
+  /** Mapped platform fields beyond the named columns (phone, jobTitle, custom fields) as JSON. */
+  attributes: Generated<string>;
+  roles: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupTable {
+  id: string;
+  organization_id: string;
+  display_name: string;
+  source: 'local' | 'scim' | 'graph';
+  source_connection_id: string | null;
+  external_id: string | null;
+  member_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  user_id: string;
+  organization_id: string;
+  created_at: string;
+}
+
+export interface EventTable {
+  organization_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  occurred_at: string;
+  data: string;
+}
+
+export interface AuditEntryTable {
+  id: string;
+  organization_id: string;
+  occurred_at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  connection_id: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type ConnectionRow = Selectable<ConnectionTable>;
+export type ScimTokenRow = Selectable<ScimTokenTable>;
+export type DirectoryUserRow = Selectable<DirectoryUserTable>;
+export type DirectoryGroupRow = Selectable<DirectoryGroupTable>;
+export type UserRow = Selectable<UserTable>;
+export type NewUserRow = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type GroupRow = Selectable<GroupTable>;
+export type EventRow = Selectable<EventTable>;
+export type AuditEntryRow = Selectable<AuditEntryTable>;

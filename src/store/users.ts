@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import { conflict } from '../errors.js';
+import type { Executor } from './database.js';
+import type { NewUserRow, UserRow, UserUpdate } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+/** The platform's own users. Every query is scoped by organization. */
+
+export async function findUser(db: Executor, organizationId: string, userId: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findUserByExternalId(
+  db: Executor,
+  organizationId: string,
+  externalId: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
+  try {
+    await db.insertInto('users').values(row).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken(row.email);
+    throw error;
+  }
+}
+
+export async function updateUser(db: Executor, organizationId: string, userId: string, changes: UserUpdate): Promise<void> {
+  try {
+    await db
+      .updateTable('users')
+      .set(changes)
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', userId)
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken(String(changes.email ?? ''));
+    throw error;
+  }
+}
+
+export async function deleteUser(db: Executor, organizationId: string, userId: string): Promise<void> {
+  await db.deleteFrom('users').where('organization_id', '=', organizationId).where('id', '=', userId).execute();
+}
+
+function emailTaken(email: string) {
+  return conflict(`The email "${email}" is already used by another user of this organization`, 'emails');
+}
+
+export interface UserListOptions {
+  search?: string | undefined;
+  status?: string | undefined;
+  source?: string | undefined;
+  connectionId?: string | undefined;
+  /** Keyset cursor: the id of the last user of the previous page (users are listed by id). */
+  after?: string | undefined;
+  limit: number;
+}
+
+export async function listUsers(db: Executor, organizationId: string, options: UserListOptions): Promise<UserRow[]> {
+  let query = db.selectFrom('users').selectAll().where('organization_id', '=', organizationId);
+  if (options.status) query = query.where('status', '=', options.status as UserRow['status']);
+  if (options.source) query = query.where('source', '=', options.source as UserRow['source']);
+  if (options.connectionId) query = query.where('source_connection_id', '=', options.connectionId);
+  if (options.search) {
+    const pattern = `%${options.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('email_key', 'like', pattern),
+        eb(sql<string>`lower(display_name)`, 'like', pattern),
+        eb(sql<string>`lower(given_name || ' ' || family_name)`, 'like', pattern),
+      ]),
+    );
+  }
+  if (options.after) query = query.where('id', '>', options.after);
+  return query.orderBy('id').limit(options.limit).execute();
+}
+
+export async function countUsers(db: Executor, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The groups of each user, for list views, in one query. */
+export async function groupsOfUsers(
+  db: Executor,
+  organizationId: string,
+  userIds: readonly string[],
+): Promise<Map<string, { id: string; displayName: string }[]>> {
+  const byUser = new Map<string, { id: string; displayName: string }[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.group_id')
+    .select(['group_members.user_id', 'groups.id', 'groups.display_name'])
+    .where('group_members.organization_id', '=', organizationId)
+    .where('group_members.user_id', 'in', userIds)
+    .orderBy('groups.display_name')
+    .execute();
+  for (const row of rows) {
+    const list = byUser.get(row.user_id) ?? [];
+    list.push({ id: row.id, displayName: row.display_name });
+    byUser.set(row.user_id, list);
+  }
+  return byUser;
+}

@@ -1,0 +1,18 @@
+import type { Policy } from '../domain/policy/policy.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** Facts about the batch being applied, passed to every step (never parked on a shared object). */
+export interface ApplyContext {
+  readonly trx: Transaction<Database>;
+  readonly organizationId: string;
+  readonly connectionId: string;
+  readonly connectorKind: 'scim' | 'graph';
+  readonly policy: Policy;
+  readonly now: string;
+  /**
+   * `throw`: the first rejected object aborts the batch (SCIM: one request, one answer).
+   * `record`: a rejected object is recorded and the others go on (Graph runs).
+   */
+  readonly onReject: 'throw' | 'record';
+}

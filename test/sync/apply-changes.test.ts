@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { defaultPolicy } from '../../src/domain/policy/policy.js';
+import type { Store } from '../../src/store/database.js';
+import { createConnection } from '../../src/store/connections.js';
+import { readEvents } from '../../src/store/events.js';
+import { createOrganization } from '../../src/store/organizations.js';
+import { listUsers } from '../../src/store/users.js';
+import { applyChanges } from '../../src/sync/apply-changes.js';
+import type { Change, DirectoryUserInput } from '../../src/sync/change.js';
+import { engines, openTestStore } from '../support/engines.js';
+
+const now = '2026-11-24T10:00:00.000Z';
+
+function scimUser(id: string, overrides: Partial<Record<string, string>> = {}, active = true): DirectoryUserInput {
+  const attributes = {
+    userName: `${id}@acme.test`,
+    'name.givenName': 'Ada',
+    'name.familyName': 'Lovelace',
+    'emails.work': `${id}@acme.test`,
+    ...overrides,
+  };
+  return {
+    id,
+    externalId: `oid-${id}`,
+    userName: attributes.userName,
+    active,
+    emailKey: attributes['emails.work'] ?? null,
+    attributes: { userName: attributes.userName },
+    source: { connectorKind: 'scim', objectId: `oid-${id}`, userName: attributes.userName, active, attributes, roles: [] },
+  };
+}
+
+for (const engine of engines) {
+  describe(`the sync engine on ${engine}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let organizationId: string;
+    let connectionId: string;
+
+    before(async () => {
+      ({ store, cleanup } = await openTestStore(engine));
+      organizationId = (await createOrganization(store.db, { slug: 'acme', name: 'Acme', now })).id;
+      connectionId = (await createConnection(store.db, { organizationId, kind: 'scim', name: 'Entra', now })).id;
+    });
+    after(() => cleanup());
+
+    const apply = (changes: Change[]) =>
+      store.transaction((trx) =>
+        applyChanges(
+          { trx, organizationId, connectionId, connectorKind: 'scim', policy: defaultPolicy('scim'), now, onReject: 'throw' },
+          changes,
+        ),
+      );
+
+    test('creates a platform user and appends user.created in the same transaction', async () => {
+      const { outcome } = await apply([{ kind: 'user.upsert', user: scimUser('u1') }]);
+      assert.equal(outcome.counts.usersCreated, 1);
+      const users = await listUsers(store.db, organizationId, { limit: 10 });
+      assert.deepEqual(
+        users.map((u) => [u.email, u.status, u.external_id]),
+        [['u1@acme.test', 'active', 'oid-u1']],
+      );
+      const events = await readEvents(store.db, organizationId, { limit: 10 });
+      assert.deepEqual(events.map((e) => e.type), ['user.created']);
+    });
+
+    test('deactivates and reactivates with their own events', async () => {
+      await apply([{ kind: 'user.upsert', user: scimUser('u1', {}, false) }]);
+      await apply([{ kind: 'user.upsert', user: scimUser('u1', {}, true) }]);
+      const events = await readEvents(store.db, organizationId, { limit: 10 });
+      assert.deepEqual(events.map((e) => e.type), ['user.created', 'user.deactivated', 'user.reactivated']);
+      assert.deepEqual(events.map((e) => e.seq), [1, 2, 3]);
+    });
+
+    test('rejects a user without a family name and leaves nothing behind', async () => {
+      await assert.rejects(apply([{ kind: 'user.upsert', user: scimUser('u2', { 'name.familyName': '' }) }]), {
+        code: 'invalid_input',
+        field: 'name.familyName',
+      });
+      const users = await listUsers(store.db, organizationId, { limit: 10 });
+      assert.equal(users.length, 1);
+    });
+
+    test('a failing change rolls back the whole batch', async () => {
+      await assert.rejects(
+        apply([
+          { kind: 'user.upsert', user: scimUser('u3') },
+          { kind: 'user.upsert', user: scimUser('u4', { userName: 'u3@acme.test' }) },
+        ]),
+        { code: 'conflict', field: 'userName' },
+      );
+      assert.equal((await listUsers(store.db, organizationId, { limit: 10 })).length, 1);
+      assert.equal((await readEvents(store.db, organizationId, { limit: 10 })).length, 3);
+    });
+
+    test('keeps member counts as memberships are added and removed', async () => {
+      await apply([
+        { kind: 'user.upsert', user: scimUser('u5') },
+        { kind: 'group.upsert', group: { id: 'g1', externalId: null, displayName: 'Finance', attributes: {} } },
+        { kind: 'members.add', groupId: 'g1', members: [{ id: 'u1', type: 'user' }, { id: 'u5', type: 'user' }] },
+        { kind: 'members.add', groupId: 'g1', members: [{ id: 'u1', type: 'user' }] },
+      ]);
+      let group = await store.db.selectFrom('groups').selectAll().executeTakeFirstOrThrow();
+      assert.equal(Number(group.member_count), 2);
+      await apply([{ kind: 'members.remove', groupId: 'g1', memberIds: ['u5'] }]);
+      group = await store.db.selectFrom('groups').selectAll().executeTakeFirstOrThrow();
+      assert.equal(Number(group.member_count), 1);
+      const types = (await readEvents(store.db, organizationId, { after: 3, limit: 20 })).map((e) => e.type);
+      assert.deepEqual(types, ['user.created', 'group.created', 'group.member_added', 'group.member_added', 'group.member_removed']);
+    });
+  });
+}
