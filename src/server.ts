@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { scimPlugin } from './connectors/scim/plugin.js';
 import type { Runtime } from './runtime.js';
 
@@ -8,7 +8,7 @@ import type { Runtime } from './runtime.js';
  */
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: runtime.logger,
+    loggerInstance: runtime.logger as FastifyBaseLogger,
     disableRequestLogging: false,
     trustProxy: true,
     // Entra's provisioning requests are small; a larger body is refused with 413 before parsing.

@@ -78,17 +78,19 @@ export async function verifyScimToken(
   db: Executor,
   connectionId: string,
   presented: string,
-): Promise<{ tokenId: string; organizationId: string } | undefined> {
+): Promise<{ tokenId: string; organizationId: string; lastUsedAt: string | null } | undefined> {
   const row = await db
     .selectFrom('scim_tokens')
-    .select(['id', 'token_hash', 'organization_id', 'connection_id'])
+    .select(['id', 'token_hash', 'organization_id', 'connection_id', 'last_used_at'])
     .where('token_hash', '=', hashToken(presented))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.connection_id !== connectionId || !tokenMatches(presented, row.token_hash)) return undefined;
-  return { tokenId: row.id, organizationId: row.organization_id };
+  return { tokenId: row.id, organizationId: row.organization_id, lastUsedAt: row.last_used_at };
 }
 
-export async function markScimTokenUsed(db: Executor, tokenId: string, now: string): Promise<void> {
+/** Records the token's last use and the connection's last request ("waiting for Entra" → live). */
+export async function markScimTokenUsed(db: Executor, tokenId: string, connectionId: string, now: string): Promise<void> {
   await db.updateTable('scim_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+  await db.updateTable('connections').set({ last_request_at: now }).where('id', '=', connectionId).execute();
 }

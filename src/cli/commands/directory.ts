@@ -56,6 +56,6 @@ export function registerDirectoryCommands(program: Command): void {
         }
       });
       if (options.json) printJson(groups);
-      else printTable(groups, ['displayName', 'memberCount', 'source', 'id']);
+      else printTable(groups as unknown as Record<string, unknown>[], ['displayName', 'memberCount', 'source', 'id']);
     });
 }

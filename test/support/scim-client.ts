@@ -1,0 +1,52 @@
+/** A tiny SCIM client speaking as Entra does: bearer token, application/scim+json. */
+export interface ScimResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown> & { Resources?: Record<string, unknown>[] };
+}
+
+export function scimClient(tenantUrl: string, token: string) {
+  const base = tenantUrl.split('?')[0] ?? tenantUrl;
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ScimResponse> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as ScimResponse['body']) };
+  };
+  return {
+    base,
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+    post: (path: string, body: unknown) => call('POST', path, body),
+    put: (path: string, body: unknown) => call('PUT', path, body),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    delete: (path: string) => call('DELETE', path),
+    call,
+  };
+}
+
+export const patchOp = (...operations: Record<string, unknown>[]) => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  Operations: operations,
+});
+
+/** The user Entra creates in Microsoft's "Create User" example, with its default mappings. */
+export function entraUser(n: number | string, overrides: Record<string, unknown> = {}) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    externalId: `0a21f0f2-8d2a-4f8e-bf98-7363c4aed4e${String(n).slice(-1)}-${n}`,
+    userName: `Test_User_${n}@testuser.com`,
+    active: true,
+    emails: [{ primary: true, type: 'work', value: `Test_User_${n}@testuser.com` }],
+    meta: { resourceType: 'User' },
+    name: { formatted: `givenName familyName ${n}`, familyName: 'familyName', givenName: 'givenName' },
+    roles: [],
+    ...overrides,
+  };
+}
