@@ -40,7 +40,10 @@ export interface ConfigOverrides {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): RosterConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): RosterConfig {
   const port = parsePort('PORT', overrides.port ?? env.PORT ?? '8080');
   const host = env.HOST ?? '0.0.0.0';
   const dataDir = path.resolve(overrides.dataDir ?? env.ROSTER_DATA_DIR ?? './data');
@@ -50,7 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   );
   const logLevel = parseOneOf('LOG_LEVEL', overrides.logLevel ?? env.LOG_LEVEL ?? 'info', logLevels);
   const secretKey = parseSecretKey(env.ROSTER_SECRET_KEY);
-  const scimBodyLimitBytes = parsePositiveInt('ROSTER_SCIM_BODY_LIMIT', env.ROSTER_SCIM_BODY_LIMIT ?? '1048576');
+  const scimBodyLimitBytes = parsePositiveInt(
+    'ROSTER_SCIM_BODY_LIMIT',
+    env.ROSTER_SCIM_BODY_LIMIT ?? '1048576',
+  );
   const smtpUrl = parseSmtpUrl(env.ROSTER_SMTP_URL);
   const mailFrom = env.ROSTER_MAIL_FROM ?? 'Roster <roster@localhost>';
   return Object.freeze({
@@ -86,7 +92,10 @@ function parsePositiveInt(setting: string, raw: string): number {
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError('DATABASE_URL', 'must start with postgres:// (leave it unset for the embedded SQLite)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'must start with postgres:// (leave it unset for the embedded SQLite)',
+    );
   }
   return raw;
 }
@@ -114,7 +123,8 @@ function parseSecretKey(raw: string | undefined): string | undefined {
 
 function parseSmtpUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError('ROSTER_SMTP_URL', 'must start with smtp:// or smtps://');
+  if (!/^smtps?:\/\//.test(raw))
+    throw new ConfigError('ROSTER_SMTP_URL', 'must start with smtp:// or smtps://');
   return raw;
 }
 

@@ -8,8 +8,7 @@ import type { Runtime } from './runtime.js';
  */
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: runtime.logger as FastifyBaseLogger,
-    disableRequestLogging: false,
+    loggerInstance: runtime.logger,
     trustProxy: true,
     // Entra's provisioning requests are small; a larger body is refused with 413 before parsing.
     bodyLimit: runtime.config.scimBodyLimitBytes,

@@ -30,9 +30,20 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
     process.stdout.write('(none)\n');
     return;
   }
-  const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const cell = (value: unknown): string =>
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value as string | number | boolean);
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line([...columns])}\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((column) => cell(row[column])))}\n`);
 }

@@ -67,11 +67,19 @@ export async function createConnection(
 }
 
 export async function findConnection(db: Executor, connectionId: string): Promise<Connection | undefined> {
-  const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+  const row = await db
+    .selectFrom('connections')
+    .selectAll()
+    .where('id', '=', connectionId)
+    .executeTakeFirst();
   return row && toConnection(row);
 }
 
-export async function getConnection(db: Executor, connectionId: string, organizationId?: string): Promise<Connection> {
+export async function getConnection(
+  db: Executor,
+  connectionId: string,
+  organizationId?: string,
+): Promise<Connection> {
   const connection = await findConnection(db, connectionId);
   if (!connection || (organizationId !== undefined && connection.organizationId !== organizationId)) {
     throw notFound(`Connection "${connectionId}"`);

@@ -36,7 +36,9 @@ export interface StoreOptions {
 pg.types.setTypeParser(20, (value) => Number(value));
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections) : openSqlite(options);
+  const store = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.maxConnections)
+    : openSqlite(options);
   await migrateToLatest(store.db);
   return store;
 }

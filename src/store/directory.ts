@@ -59,7 +59,11 @@ export async function saveDirectoryUser(db: Executor, row: DirectoryUserRow, isN
   }
 }
 
-export async function saveDirectoryGroup(db: Executor, row: DirectoryGroupRow, isNew: boolean): Promise<void> {
+export async function saveDirectoryGroup(
+  db: Executor,
+  row: DirectoryGroupRow,
+  isNew: boolean,
+): Promise<void> {
   try {
     if (isNew) {
       await db.insertInto('directory_groups').values(row).execute();
@@ -87,7 +91,11 @@ export async function deleteDirectoryUser(db: Executor, connectionId: string, id
     .where('connection_id', '=', connectionId)
     .where('member_id', '=', id)
     .execute();
-  await db.deleteFrom('directory_users').where('connection_id', '=', connectionId).where('id', '=', id).execute();
+  await db
+    .deleteFrom('directory_users')
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteDirectoryGroup(db: Executor, connectionId: string, id: string): Promise<void> {
@@ -96,7 +104,11 @@ export async function deleteDirectoryGroup(db: Executor, connectionId: string, i
     .where('connection_id', '=', connectionId)
     .where((eb) => eb.or([eb('group_id', '=', id), eb('member_id', '=', id)]))
     .execute();
-  await db.deleteFrom('directory_groups').where('connection_id', '=', connectionId).where('id', '=', id).execute();
+  await db
+    .deleteFrom('directory_groups')
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Which of `memberIds` are already members of the group: one indexed probe per chunk. */
@@ -122,10 +134,19 @@ export async function existingDirectoryMembers(
 
 export async function insertDirectoryMembers(
   db: Executor,
-  rows: { connection_id: string; group_id: string; member_id: string; organization_id: string; member_type: 'user' | 'group' }[],
+  rows: {
+    connection_id: string;
+    group_id: string;
+    member_id: string;
+    organization_id: string;
+    member_type: 'user' | 'group';
+  }[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
-    await db.insertInto('directory_memberships').values(rows.slice(i, i + chunkSize)).execute();
+    await db
+      .insertInto('directory_memberships')
+      .values(rows.slice(i, i + chunkSize))
+      .execute();
   }
 }
 

@@ -5,7 +5,11 @@ import type { GroupRow } from './schema.js';
 
 const chunkSize = 500;
 
-export async function findGroup(db: Executor, organizationId: string, groupId: string): Promise<GroupRow | undefined> {
+export async function findGroup(
+  db: Executor,
+  organizationId: string,
+  groupId: string,
+): Promise<GroupRow | undefined> {
   return db
     .selectFrom('groups')
     .selectAll()
@@ -38,7 +42,11 @@ export async function renameGroup(
 
 export async function deleteGroup(db: Executor, organizationId: string, groupId: string): Promise<void> {
   await db.deleteFrom('group_members').where('group_id', '=', groupId).execute();
-  await db.deleteFrom('groups').where('organization_id', '=', organizationId).where('id', '=', groupId).execute();
+  await db
+    .deleteFrom('groups')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', groupId)
+    .execute();
 }
 
 /** Adds users to a group and returns those that were not members before. */
@@ -63,7 +71,14 @@ export async function addGroupMembers(
     if (fresh.length === 0) continue;
     await db
       .insertInto('group_members')
-      .values(fresh.map((user_id) => ({ group_id: groupId, user_id, organization_id: organizationId, created_at: now })))
+      .values(
+        fresh.map((user_id) => ({
+          group_id: groupId,
+          user_id,
+          organization_id: organizationId,
+          created_at: now,
+        })),
+      )
       .execute();
     added.push(...fresh);
   }
@@ -89,7 +104,11 @@ export async function removeGroupMembers(
       .execute();
     if (existing.length === 0) continue;
     const ids = existing.map((row) => row.user_id);
-    await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', ids).execute();
+    await db
+      .deleteFrom('group_members')
+      .where('group_id', '=', groupId)
+      .where('user_id', 'in', ids)
+      .execute();
     removed.push(...ids);
   }
   if (removed.length > 0) await adjustMemberCount(db, groupId, -removed.length, now);
@@ -105,7 +124,11 @@ async function adjustMemberCount(db: Executor, groupId: string, delta: number, n
 }
 
 export async function groupIdsOfUser(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
+  const rows = await db
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('user_id', '=', userId)
+    .execute();
   return rows.map((row) => row.group_id);
 }
 

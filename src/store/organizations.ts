@@ -22,14 +22,24 @@ export async function createOrganization(
   input: { slug: string; name: string; now: string },
 ): Promise<Organization> {
   if (!slugPattern.test(input.slug)) {
-    throw invalidInput('slug must be 1-64 lower-case letters, digits or dashes, not starting or ending with a dash', 'slug');
+    throw invalidInput(
+      'slug must be 1-64 lower-case letters, digits or dashes, not starting or ending with a dash',
+      'slug',
+    );
   }
   if (input.name.trim() === '') throw invalidInput('name must not be empty', 'name');
-  const row = { id: randomUUID(), slug: input.slug, name: input.name, created_at: input.now, updated_at: input.now };
+  const row = {
+    id: randomUUID(),
+    slug: input.slug,
+    name: input.name,
+    created_at: input.now,
+    updated_at: input.now,
+  };
   try {
     await db.insertInto('organizations').values(row).execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`An organization with slug "${input.slug}" already exists`, 'slug');
+    if (isUniqueViolation(error))
+      throw conflict(`An organization with slug "${input.slug}" already exists`, 'slug');
     throw error;
   }
   return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };

@@ -17,6 +17,10 @@ export interface Database {
   group_members: GroupMemberTable;
   events: EventTable;
   audit_entries: AuditEntryTable;
+  sync_runs: SyncRunTable;
+  sync_leases: SyncLeaseTable;
+  graph_sync_state: GraphSyncStateTable;
+  graph_seen: GraphSeenTable;
 }
 
 export interface OrganizationTable {
@@ -174,3 +178,114 @@ export type UserUpdate = Updateable<UserTable>;
 export type GroupRow = Selectable<GroupTable>;
 export type EventRow = Selectable<EventTable>;
 export type AuditEntryRow = Selectable<AuditEntryTable>;
+
+export interface SyncRunTable {
+  id: string;
+  organization_id: string;
+  connection_id: string;
+  trigger: 'manual' | 'schedule' | 'api';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  dry_run: number;
+  full: number;
+  /** Set by any process; the running process checks it between pages. */
+  cancel_requested: Generated<number>;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  counts: Generated<string>;
+  errors: Generated<string>;
+  progress: Generated<string>;
+}
+
+/** One row per connection while a run holds it; an expired row may be taken over. */
+export interface SyncLeaseTable {
+  connection_id: string;
+  run_id: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** Where a connection's pull stands, per resource (`users`, `groups`). */
+export interface GraphSyncStateTable {
+  connection_id: string;
+  resource: 'users' | 'groups';
+  /** The last complete round's deltaLink, whole, as Graph gave it. */
+  delta_link: string | null;
+  /** The next page of the round in progress; null between rounds. */
+  next_link: string | null;
+  round_kind: 'full' | 'delta' | null;
+  round_id: string | null;
+  /** Whether the round in progress marks what it sees, to sweep the unseen at its end. */
+  sweep: number;
+  updated_at: string;
+}
+
+/** Objects and memberships seen by a full round; `group_id` is '' except for memberships. */
+export interface GraphSeenTable {
+  connection_id: string;
+  round_id: string;
+  kind: 'user' | 'group' | 'member';
+  group_id: string;
+  object_id: string;
+}
+
+export type SyncRunRow = Selectable<SyncRunTable>;
+export type GraphSyncStateRow = Selectable<GraphSyncStateTable>;
+
+/** Portal sign-in tables (migration 0005-sso), merged into `Database` here to keep them together. */
+export interface Database {
+  sso_settings: SsoSettingsTable;
+  sso_sign_ins: SsoSignInTable;
+  sign_in_links: SignInLinkTable;
+  portal_sessions: PortalSessionTable;
+}
+
+/** An organization's Entra app registration for portal sign-in (OpenID Connect). */
+export interface SsoSettingsTable {
+  organization_id: string;
+  tenant_id: string;
+  client_id: string;
+  /** AES-256-GCM sealed client secret, bound to the organization id. */
+  secret_ciphertext: string;
+  cloud: string;
+  login_url: string;
+  enabled: number;
+  updated_at: string;
+}
+
+/** A sign-in waiting for Entra's callback; keyed by the digest of the browser's attempt cookie. */
+export interface SsoSignInTable {
+  id_hash: string;
+  organization_id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  expires_at: string;
+}
+
+/** One-time operator sign-in links (`roster admin link`); organization_id null means any. */
+export interface SignInLinkTable {
+  token_hash: string;
+  organization_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface PortalSessionTable {
+  id_hash: string;
+  kind: 'operator' | 'user';
+  /** The organization the session works in; an operator may switch, null until chosen. */
+  organization_id: string | null;
+  user_id: string | null;
+  display_name: string;
+  role: string;
+  /** Sent back in a header on every change (double submit); not a bearer secret on its own. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export type PortalSessionRow = Selectable<PortalSessionTable>;
+export type SsoSettingsRow = Selectable<SsoSettingsTable>;

@@ -59,7 +59,12 @@ export async function listScimTokens(db: Executor, connectionId: string): Promis
   }));
 }
 
-export async function revokeScimToken(db: Executor, connectionId: string, tokenId: string, now: string): Promise<void> {
+export async function revokeScimToken(
+  db: Executor,
+  connectionId: string,
+  tokenId: string,
+  now: string,
+): Promise<void> {
   const result = await db
     .updateTable('scim_tokens')
     .set({ revoked_at: now })
@@ -67,7 +72,8 @@ export async function revokeScimToken(db: Executor, connectionId: string, tokenI
     .where('connection_id', '=', connectionId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw notFound(`Active token "${tokenId}" of connection "${connectionId}"`);
+  if (result.numUpdatedRows === 0n)
+    throw notFound(`Active token "${tokenId}" of connection "${connectionId}"`);
 }
 
 /**
@@ -85,12 +91,18 @@ export async function verifyScimToken(
     .where('token_hash', '=', hashToken(presented))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row || row.connection_id !== connectionId || !tokenMatches(presented, row.token_hash)) return undefined;
+  if (!row || row.connection_id !== connectionId || !tokenMatches(presented, row.token_hash))
+    return undefined;
   return { tokenId: row.id, organizationId: row.organization_id, lastUsedAt: row.last_used_at };
 }
 
 /** Records the token's last use and the connection's last request ("waiting for Entra" → live). */
-export async function markScimTokenUsed(db: Executor, tokenId: string, connectionId: string, now: string): Promise<void> {
+export async function markScimTokenUsed(
+  db: Executor,
+  tokenId: string,
+  connectionId: string,
+  now: string,
+): Promise<void> {
   await db.updateTable('scim_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
   await db.updateTable('connections').set({ last_request_at: now }).where('id', '=', connectionId).execute();
 }

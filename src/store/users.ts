@@ -6,7 +6,11 @@ import { isUniqueViolation } from './unique-violation.js';
 
 /** The platform's own users. Every query is scoped by organization. */
 
-export async function findUser(db: Executor, organizationId: string, userId: string): Promise<UserRow | undefined> {
+export async function findUser(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
     .selectAll()
@@ -37,7 +41,12 @@ export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
   }
 }
 
-export async function updateUser(db: Executor, organizationId: string, userId: string, changes: UserUpdate): Promise<void> {
+export async function updateUser(
+  db: Executor,
+  organizationId: string,
+  userId: string,
+  changes: UserUpdate,
+): Promise<void> {
   try {
     await db
       .updateTable('users')
@@ -52,7 +61,11 @@ export async function updateUser(db: Executor, organizationId: string, userId: s
 }
 
 export async function deleteUser(db: Executor, organizationId: string, userId: string): Promise<void> {
-  await db.deleteFrom('users').where('organization_id', '=', organizationId).where('id', '=', userId).execute();
+  await db
+    .deleteFrom('users')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 function emailTaken(email: string) {
@@ -69,7 +82,11 @@ export interface UserListOptions {
   limit: number;
 }
 
-export async function listUsers(db: Executor, organizationId: string, options: UserListOptions): Promise<UserRow[]> {
+export async function listUsers(
+  db: Executor,
+  organizationId: string,
+  options: UserListOptions,
+): Promise<UserRow[]> {
   let query = db.selectFrom('users').selectAll().where('organization_id', '=', organizationId);
   if (options.status) query = query.where('status', '=', options.status as UserRow['status']);
   if (options.source) query = query.where('source', '=', options.source as UserRow['source']);

@@ -8,7 +8,11 @@ import type { DirectoryGroupInput } from './change.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 
-export async function applyGroupUpsert(ctx: ApplyContext, input: DirectoryGroupInput, outcome: Outcome): Promise<void> {
+export async function applyGroupUpsert(
+  ctx: ApplyContext,
+  input: DirectoryGroupInput,
+  outcome: Outcome,
+): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
   const existing = await getDirectoryGroup(trx, connectionId, input.id);
   let groupId = existing?.group_id ?? null;

@@ -11,7 +11,11 @@ import type { DirectoryUserInput } from './change.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 
-export async function applyUserUpsert(ctx: ApplyContext, input: DirectoryUserInput, outcome: Outcome): Promise<void> {
+export async function applyUserUpsert(
+  ctx: ApplyContext,
+  input: DirectoryUserInput,
+  outcome: Outcome,
+): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
   const existing = await getDirectoryUser(trx, connectionId, input.id);
   const decision = decideUser(ctx.policy, input.source);
@@ -23,7 +27,8 @@ export async function applyUserUpsert(ctx: ApplyContext, input: DirectoryUserInp
 
   let user = existing?.user_id ? await findUser(trx, organizationId, existing.user_id) : undefined;
   // The same person reached through another connection is one platform user, joined by object id.
-  if (!user && input.source.objectId) user = await findUserByExternalId(trx, organizationId, input.source.objectId);
+  if (!user && input.source.objectId)
+    user = await findUserByExternalId(trx, organizationId, input.source.objectId);
   const userId = user?.id ?? randomUUID();
 
   await saveDirectoryUser(
@@ -104,13 +109,25 @@ export async function applyUserDelete(ctx: ApplyContext, id: string, outcome: Ou
     outcome.emit('user.deleted', { user: toUserView(user) }, 'usersDeleted');
   } else if (user.status !== 'inactive') {
     await updateUser(trx, organizationId, user.id, { status: 'inactive', updated_at: now });
-    outcome.emit('user.deactivated', { user: toUserView({ ...user, status: 'inactive', updated_at: now }) }, 'usersDeactivated');
+    outcome.emit(
+      'user.deactivated',
+      { user: toUserView({ ...user, status: 'inactive', updated_at: now }) },
+      'usersDeactivated',
+    );
   }
 }
 
 type UserColumns = Pick<
   UserRow,
-  'email' | 'email_key' | 'user_name' | 'given_name' | 'family_name' | 'display_name' | 'status' | 'attributes' | 'roles'
+  | 'email'
+  | 'email_key'
+  | 'user_name'
+  | 'given_name'
+  | 'family_name'
+  | 'display_name'
+  | 'status'
+  | 'attributes'
+  | 'roles'
 >;
 
 function userColumns(fields: PlatformUserFields, status: UserRow['status']): UserColumns {

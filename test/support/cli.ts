@@ -24,6 +24,7 @@ export async function roster(
 
 export async function rosterJson<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
   const result = await roster([...args, '--json'], env);
-  if (result.code !== 0) throw new Error(`roster ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`roster ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

@@ -22,7 +22,11 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     const os = await import('node:os');
     const path = await import('node:path');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
-    return { databaseUrl: undefined, dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      databaseUrl: undefined,
+      dataDir,
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const adminUrl = process.env.ROSTER_TEST_POSTGRES_URL;
   if (!adminUrl) throw new Error('ROSTER_TEST_POSTGRES_URL is not set');

@@ -7,7 +7,12 @@ export interface ScimResponse {
 
 export function scimClient(tenantUrl: string, token: string) {
   const base = tenantUrl.split('?')[0] ?? tenantUrl;
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ScimResponse> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ScimResponse> => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -18,7 +23,11 @@ export function scimClient(tenantUrl: string, token: string) {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as ScimResponse['body']) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? {} : (JSON.parse(text) as ScimResponse['body']),
+    };
   };
   return {
     base,
@@ -39,7 +48,10 @@ export const patchOp = (...operations: Record<string, unknown>[]) => ({
 /** The user Entra creates in Microsoft's "Create User" example, with its default mappings. */
 export function entraUser(n: number | string, overrides: Record<string, unknown> = {}) {
   return {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    ],
     externalId: `0a21f0f2-8d2a-4f8e-bf98-7363c4aed4e${String(n).slice(-1)}-${n}`,
     userName: `Test_User_${n}@testuser.com`,
     active: true,

@@ -12,7 +12,11 @@ import { engines, openTestStore } from '../support/engines.js';
 
 const now = '2026-11-24T10:00:00.000Z';
 
-function scimUser(id: string, overrides: Partial<Record<string, string>> = {}, active = true): DirectoryUserInput {
+function scimUser(
+  id: string,
+  overrides: Partial<Record<string, string>> = {},
+  active = true,
+): DirectoryUserInput {
   const attributes = {
     userName: `${id}@acme.test`,
     'name.givenName': 'Ada',
@@ -27,7 +31,14 @@ function scimUser(id: string, overrides: Partial<Record<string, string>> = {}, a
     active,
     emailKey: attributes['emails.work'] ?? null,
     attributes: { userName: attributes.userName },
-    source: { connectorKind: 'scim', objectId: `oid-${id}`, userName: attributes.userName, active, attributes, roles: [] },
+    source: {
+      connectorKind: 'scim',
+      objectId: `oid-${id}`,
+      userName: attributes.userName,
+      active,
+      attributes,
+      roles: [],
+    },
   };
 }
 
@@ -41,14 +52,23 @@ for (const engine of engines) {
     before(async () => {
       ({ store, cleanup } = await openTestStore(engine));
       organizationId = (await createOrganization(store.db, { slug: 'acme', name: 'Acme', now })).id;
-      connectionId = (await createConnection(store.db, { organizationId, kind: 'scim', name: 'Entra', now })).id;
+      connectionId = (await createConnection(store.db, { organizationId, kind: 'scim', name: 'Entra', now }))
+        .id;
     });
     after(() => cleanup());
 
     const apply = (changes: Change[]) =>
       store.transaction((trx) =>
         applyChanges(
-          { trx, organizationId, connectionId, connectorKind: 'scim', policy: defaultPolicy('scim'), now, onReject: 'throw' },
+          {
+            trx,
+            organizationId,
+            connectionId,
+            connectorKind: 'scim',
+            policy: defaultPolicy('scim'),
+            now,
+            onReject: 'throw',
+          },
           changes,
         ),
       );
@@ -62,22 +82,34 @@ for (const engine of engines) {
         [['u1@acme.test', 'active', 'oid-u1']],
       );
       const events = await readEvents(store.db, organizationId, { limit: 10 });
-      assert.deepEqual(events.map((e) => e.type), ['user.created']);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['user.created'],
+      );
     });
 
     test('deactivates and reactivates with their own events', async () => {
       await apply([{ kind: 'user.upsert', user: scimUser('u1', {}, false) }]);
       await apply([{ kind: 'user.upsert', user: scimUser('u1', {}, true) }]);
       const events = await readEvents(store.db, organizationId, { limit: 10 });
-      assert.deepEqual(events.map((e) => e.type), ['user.created', 'user.deactivated', 'user.reactivated']);
-      assert.deepEqual(events.map((e) => e.seq), [1, 2, 3]);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['user.created', 'user.deactivated', 'user.reactivated'],
+      );
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        [1, 2, 3],
+      );
     });
 
     test('rejects a user without a family name and leaves nothing behind', async () => {
-      await assert.rejects(apply([{ kind: 'user.upsert', user: scimUser('u2', { 'name.familyName': '' }) }]), {
-        code: 'invalid_input',
-        field: 'name.familyName',
-      });
+      await assert.rejects(
+        apply([{ kind: 'user.upsert', user: scimUser('u2', { 'name.familyName': '' }) }]),
+        {
+          code: 'invalid_input',
+          field: 'name.familyName',
+        },
+      );
       const users = await listUsers(store.db, organizationId, { limit: 10 });
       assert.equal(users.length, 1);
     });
@@ -97,8 +129,18 @@ for (const engine of engines) {
     test('keeps member counts as memberships are added and removed', async () => {
       await apply([
         { kind: 'user.upsert', user: scimUser('u5') },
-        { kind: 'group.upsert', group: { id: 'g1', externalId: null, displayName: 'Finance', attributes: {} } },
-        { kind: 'members.add', groupId: 'g1', members: [{ id: 'u1', type: 'user' }, { id: 'u5', type: 'user' }] },
+        {
+          kind: 'group.upsert',
+          group: { id: 'g1', externalId: null, displayName: 'Finance', attributes: {} },
+        },
+        {
+          kind: 'members.add',
+          groupId: 'g1',
+          members: [
+            { id: 'u1', type: 'user' },
+            { id: 'u5', type: 'user' },
+          ],
+        },
         { kind: 'members.add', groupId: 'g1', members: [{ id: 'u1', type: 'user' }] },
       ]);
       let group = await store.db.selectFrom('groups').selectAll().executeTakeFirstOrThrow();
@@ -107,7 +149,13 @@ for (const engine of engines) {
       group = await store.db.selectFrom('groups').selectAll().executeTakeFirstOrThrow();
       assert.equal(Number(group.member_count), 1);
       const types = (await readEvents(store.db, organizationId, { after: 3, limit: 20 })).map((e) => e.type);
-      assert.deepEqual(types, ['user.created', 'group.created', 'group.member_added', 'group.member_added', 'group.member_removed']);
+      assert.deepEqual(types, [
+        'user.created',
+        'group.created',
+        'group.member_added',
+        'group.member_added',
+        'group.member_removed',
+      ]);
     });
   });
 }

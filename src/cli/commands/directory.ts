@@ -10,36 +10,50 @@ const pageSize = 1000;
 export function registerDirectoryCommands(program: Command): void {
   program
     .command('users')
-    .description('The platform\'s users')
+    .description("The platform's users")
     .command('list <org>')
     .description('List the users of an organization')
     .option('--status <status>', 'active, inactive or pending')
     .option('--search <text>', 'name or email contains')
     .option('--json', 'print JSON')
-    .action(async (org: string, options: { status?: string; search?: string; json?: boolean }, command: Command) => {
-      const users = await withRuntime(command, async (runtime) => {
-        const organization = await getOrganization(runtime.store.db, org);
-        const all: UserView[] = [];
-        let after: string | undefined;
-        for (;;) {
-          const rows = await listUsers(runtime.store.db, organization.id, { ...options, after, limit: pageSize });
-          const groups = await groupsOfUsers(runtime.store.db, organization.id, rows.map((row) => row.id));
-          all.push(...rows.map((row) => toUserView(row, groups.get(row.id) ?? [])));
-          if (rows.length < pageSize) return all;
-          after = rows.at(-1)?.id;
-        }
-      });
-      if (options.json) printJson(users);
-      else
-        printTable(
-          users.map((u) => ({ ...u, groups: (u.groups ?? []).map((g) => g.displayName).join(', ') })),
-          ['email', 'displayName', 'status', 'source', 'groups'],
-        );
-    });
+    .action(
+      async (
+        org: string,
+        options: { status?: string; search?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const users = await withRuntime(command, async (runtime) => {
+          const organization = await getOrganization(runtime.store.db, org);
+          const all: UserView[] = [];
+          let after: string | undefined;
+          for (;;) {
+            const rows = await listUsers(runtime.store.db, organization.id, {
+              ...options,
+              after,
+              limit: pageSize,
+            });
+            const groups = await groupsOfUsers(
+              runtime.store.db,
+              organization.id,
+              rows.map((row) => row.id),
+            );
+            all.push(...rows.map((row) => toUserView(row, groups.get(row.id) ?? [])));
+            if (rows.length < pageSize) return all;
+            after = rows.at(-1)?.id;
+          }
+        });
+        if (options.json) printJson(users);
+        else
+          printTable(
+            users.map((u) => ({ ...u, groups: (u.groups ?? []).map((g) => g.displayName).join(', ') })),
+            ['email', 'displayName', 'status', 'source', 'groups'],
+          );
+      },
+    );
 
   program
     .command('groups')
-    .description('The platform\'s groups')
+    .description("The platform's groups")
     .command('list <org>')
     .description('List the groups of an organization with member counts')
     .option('--json', 'print JSON')
@@ -56,6 +70,12 @@ export function registerDirectoryCommands(program: Command): void {
         }
       });
       if (options.json) printJson(groups);
-      else printTable(groups as unknown as Record<string, unknown>[], ['displayName', 'memberCount', 'source', 'id']);
+      else
+        printTable(groups as unknown as Record<string, unknown>[], [
+          'displayName',
+          'memberCount',
+          'source',
+          'id',
+        ]);
     });
 }

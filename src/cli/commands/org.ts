@@ -4,7 +4,7 @@ import { createOrganization, listOrganizations } from '../../store/organizations
 import { printJson, printTable, withRuntime } from '../context.js';
 
 export function registerOrgCommands(program: Command): void {
-  const org = program.command('org').description('Organizations (the platform\'s customers)');
+  const org = program.command('org').description("Organizations (the platform's customers)");
   org
     .command('create <slug>')
     .description('Create an organization')

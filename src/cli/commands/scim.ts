@@ -14,7 +14,9 @@ export function registerScimCommands(program: Command): void {
   const scim = program.command('scim').description('SCIM provisioning connections (Entra pushes to Roster)');
   scim
     .command('connect <org>')
-    .description('Create a SCIM connection and its first token; prints the Tenant URL and Secret Token for Entra')
+    .description(
+      'Create a SCIM connection and its first token; prints the Tenant URL and Secret Token for Entra',
+    )
     .option('--json', 'print JSON')
     .action(async (org: string, options: { json?: boolean }, command: Command) => {
       const created = await withRuntime(command, (runtime) => createScimConnection(runtime, org, cliActor));
@@ -35,8 +37,11 @@ export function registerScimCommands(program: Command): void {
     .description('Add a token (for rotation); the old ones keep working until revoked')
     .option('--json', 'print JSON')
     .action(async (connectionId: string, options: { json?: boolean }, command: Command) => {
-      const created = await withRuntime(command, (runtime) => rotateScimToken(runtime, connectionId, cliActor));
-      if (options.json) printJson({ tokenId: created.id, token: created.token, createdAt: created.createdAt });
+      const created = await withRuntime(command, (runtime) =>
+        rotateScimToken(runtime, connectionId, cliActor),
+      );
+      if (options.json)
+        printJson({ tokenId: created.id, token: created.token, createdAt: created.createdAt });
       else process.stdout.write(`Token ${created.id}\n  ${created.token}\nShown only now.\n`);
     });
   token

@@ -29,12 +29,20 @@ export function decideUser(policy: Policy, source: SourceUser): UserDecision {
   for (const required of requiredFields) {
     if (values[required.field] === undefined) {
       const attribute = required[source.connectorKind];
-      return { action: 'reject', field: attribute, message: `${attribute} is required: a user needs a given name, a family name and an email` };
+      return {
+        action: 'reject',
+        field: attribute,
+        message: `${attribute} is required: a user needs a given name, a family name and an email`,
+      };
     }
   }
   const email = values.email ?? '';
   if (!isEmail(email)) {
-    return { action: 'reject', field: requiredFields[2][source.connectorKind], message: `"${email}" is not an email address` };
+    return {
+      action: 'reject',
+      field: requiredFields[2][source.connectorKind],
+      message: `"${email}" is not an email address`,
+    };
   }
   const attributes: Record<string, string> = {};
   for (const [field, value] of Object.entries(values)) if (!namedFields.has(field)) attributes[field] = value;

@@ -1,5 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001-core.js';
+import * as graph from './0002-graph.js';
+import * as sso from './0005-sso.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -7,6 +9,8 @@ import * as core from './0001-core.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0002-graph': graph,
+  '0005-sso': sso,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -30,7 +30,10 @@ for (const engine of engines) {
 
     before(async () => {
       roster_ = await startTestRoster(engine);
-      const org = await rosterJson<{ id: string; slug: string; name: string }>(['org', 'create', 'acme', '--name', 'Acme Corp'], roster_.env);
+      const org = await rosterJson<{ id: string; slug: string; name: string }>(
+        ['org', 'create', 'acme', '--name', 'Acme Corp'],
+        roster_.env,
+      );
       assert.deepEqual(Object.keys(org).sort(), ['id', 'name', 'slug']);
       connected = await rosterJson<Connected>(['scim', 'connect', 'acme'], roster_.env);
       scim = scimClient(connected.tenantUrl, connected.token);
@@ -38,7 +41,10 @@ for (const engine of engines) {
     after(() => roster_.close());
 
     const users = () => rosterJson<ListedUser[]>(['users', 'list', 'acme'], roster_.env);
-    const groups = () => rosterJson<{ id: string; displayName: string; memberCount: number; externalId: string | null; source: string }[]>(['groups', 'list', 'acme'], roster_.env);
+    const groups = () =>
+      rosterJson<
+        { id: string; displayName: string; memberCount: number; externalId: string | null; source: string }[]
+      >(['groups', 'list', 'acme'], roster_.env);
 
     test('prints a Tenant URL with the compliance flag and a long random token', () => {
       assert.equal(connected.tenantUrl, `${roster_.url}/scim/v2/${connected.connectionId}?aadOptscim062020`);
@@ -47,7 +53,9 @@ for (const engine of engines) {
 
     describe('Test Connection', () => {
       test('a filter with no hits answers an empty ListResponse', async () => {
-        const res = await scim.get('/Users?filter=userName%20eq%20%22ad2f1f8b-2b65-4d5e-a9f8-c25eaa2ad8b4%22');
+        const res = await scim.get(
+          '/Users?filter=userName%20eq%20%22ad2f1f8b-2b65-4d5e-a9f8-c25eaa2ad8b4%22',
+        );
         assert.equal(res.status, 200);
         assert.match(res.headers.get('content-type') ?? '', /application\/scim\+json/);
         assert.deepEqual(res.body, {
@@ -57,7 +65,9 @@ for (const engine of engines) {
           itemsPerPage: 0,
           Resources: [],
         });
-        const groupsRes = await scim.get('/Groups?excludedAttributes=members&filter=displayName%20eq%20%22nope%22');
+        const groupsRes = await scim.get(
+          '/Groups?excludedAttributes=members&filter=displayName%20eq%20%22nope%22',
+        );
         assert.equal(groupsRes.status, 200);
         assert.equal(groupsRes.body.totalResults, 0);
       });
@@ -86,17 +96,29 @@ for (const engine of engines) {
       });
 
       test('an unknown connection is a 404', async () => {
-        const res = await scimClient(`${roster_.url}/scim/v2/00000000-0000-0000-0000-000000000000`, connected.token).get('/Users');
+        const res = await scimClient(
+          `${roster_.url}/scim/v2/00000000-0000-0000-0000-000000000000`,
+          connected.token,
+        ).get('/Users');
         assert.equal(res.status, 404);
       });
 
       test('rotated tokens work side by side until one is revoked', async () => {
-        const created = await rosterJson<{ tokenId: string; token: string }>(['scim', 'token', 'create', connected.connectionId], roster_.env);
+        const created = await rosterJson<{ tokenId: string; token: string }>(
+          ['scim', 'token', 'create', connected.connectionId],
+          roster_.env,
+        );
         const second = scimClient(connected.tenantUrl, created.token);
         assert.equal((await second.get('/Users')).status, 200);
-        const listed = await rosterJson<{ id: string; status: string; lastUsedAt: string | null }[]>(['scim', 'token', 'list', connected.connectionId], roster_.env);
+        const listed = await rosterJson<{ id: string; status: string; lastUsedAt: string | null }[]>(
+          ['scim', 'token', 'list', connected.connectionId],
+          roster_.env,
+        );
         assert.equal(listed.length, 2);
-        assert.ok(listed.every((t) => t.lastUsedAt !== null), 'both tokens show their last use');
+        assert.ok(
+          listed.every((t) => t.lastUsedAt !== null),
+          'both tokens show their last use',
+        );
         await rosterJson(['scim', 'token', 'revoke', connected.connectionId, created.tokenId], roster_.env);
         assert.equal((await second.get('/Users')).status, 401);
         assert.equal((await scim.get('/Users')).status, 200);
@@ -120,13 +142,19 @@ for (const engine of engines) {
       });
 
       test('finds the user by userName in any case, and by externalId', async () => {
-        const byName = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "test_user_1@TESTUSER.com"')}`);
+        const byName = await scim.get(
+          `/Users?filter=${encodeURIComponent('userName eq "test_user_1@TESTUSER.com"')}`,
+        );
         assert.equal(byName.body.totalResults, 1);
         assert.equal(byName.body.Resources?.[0]?.id, userId);
         const externalId = entraUser(1).externalId;
-        const byExternal = await scim.get(`/Users?filter=${encodeURIComponent(`externalId eq "${externalId}"`)}`);
+        const byExternal = await scim.get(
+          `/Users?filter=${encodeURIComponent(`externalId eq "${externalId}"`)}`,
+        );
         assert.equal(byExternal.body.totalResults, 1);
-        const wrongCase = await scim.get(`/Users?filter=${encodeURIComponent(`externalId eq "${externalId.toUpperCase()}"`)}`);
+        const wrongCase = await scim.get(
+          `/Users?filter=${encodeURIComponent(`externalId eq "${externalId.toUpperCase()}"`)}`,
+        );
         assert.equal(wrongCase.body.totalResults, 0, 'externalId is caseExact');
       });
 
@@ -139,7 +167,10 @@ for (const engine of engines) {
       });
 
       test('refuses a second user with the same userName with 409 uniqueness', async () => {
-        const res = await scim.post('/Users', entraUser(1, { externalId: 'another', userName: 'TEST_USER_1@testuser.com' }));
+        const res = await scim.post(
+          '/Users',
+          entraUser(1, { externalId: 'another', userName: 'TEST_USER_1@testuser.com' }),
+        );
         assert.equal(res.status, 409);
         assert.equal(res.body.scimType, 'uniqueness');
       });
@@ -153,7 +184,10 @@ for (const engine of engines) {
       });
 
       test('disables with the string "False" Entra sends without the flag, and the user stays readable', async () => {
-        const res = await scim.patch(`/Users/${userId}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
+        const res = await scim.patch(
+          `/Users/${userId}`,
+          patchOp({ op: 'Replace', path: 'active', value: 'False' }),
+        );
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(res.body.active, false);
         assert.equal((await scim.get(`/Users/${userId}`)).body.active, false);
@@ -161,7 +195,10 @@ for (const engine of engines) {
       });
 
       test('re-enables with a real boolean as Entra sends with aadOptscim062020', async () => {
-        const res = await scim.patch(`/Users/${userId}`, patchOp({ op: 'replace', path: 'active', value: true }));
+        const res = await scim.patch(
+          `/Users/${userId}`,
+          patchOp({ op: 'replace', path: 'active', value: true }),
+        );
         assert.equal(res.status, 200);
         assert.equal((await users())[0]?.status, 'active');
       });
@@ -186,7 +223,10 @@ for (const engine of engines) {
         assert.equal(user?.email, 'ada@acme.test');
         assert.equal(user?.givenName, 'Ada');
         assert.equal(user?.familyName, 'Lovelace');
-        const enterprise = res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as Record<string, unknown>;
+        const enterprise = res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as Record<
+          string,
+          unknown
+        >;
         assert.equal(enterprise.employeeNumber, '1815');
       });
 
@@ -195,7 +235,9 @@ for (const engine of engines) {
         const res = await scim.patch(`/Users/${userId}`, patchOp({ op: 'Add', path: key, value: 'CC-42' }));
         assert.equal(res.status, 200, JSON.stringify(res.body));
         const read = await scim.get(`/Users/${userId}`);
-        const ext = read.body['urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User'] as Record<string, unknown>;
+        const ext = read.body[
+          'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User'
+        ] as Record<string, unknown>;
         assert.equal(ext.costCenter, 'CC-42');
       });
 
@@ -206,7 +248,9 @@ for (const engine of engines) {
       });
 
       test('rejects a PATCH without Operations with 400 invalidSyntax', async () => {
-        const res = await scim.patch(`/Users/${userId}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] });
+        const res = await scim.patch(`/Users/${userId}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        });
         assert.equal(res.status, 400);
         assert.equal(res.body.scimType, 'invalidSyntax');
       });
@@ -247,7 +291,10 @@ for (const engine of engines) {
           id: 'ignored',
           displayName: 'Finance',
           meta: { resourceType: 'Group' },
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+          schemas: [
+            'urn:ietf:params:scim:schemas:core:2.0:Group',
+            'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+          ],
         });
         assert.equal(res.status, 201, JSON.stringify(res.body));
         groupId = String(res.body.id);
@@ -255,7 +302,10 @@ for (const engine of engines) {
       });
 
       test('refuses a second group with the same displayName with 409 uniqueness', async () => {
-        const res = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'FINANCE' });
+        const res = await scim.post('/Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'FINANCE',
+        });
         assert.equal(res.status, 409);
         assert.equal(res.body.scimType, 'uniqueness');
       });
@@ -277,23 +327,41 @@ for (const engine of engines) {
       test('removes a member both with a value array and with a filtered path', async () => {
         const [first, second] = memberIds;
         assert.equal(
-          (await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: first }] }))).status,
+          (
+            await scim.patch(
+              `/Groups/${groupId}`,
+              patchOp({ op: 'Remove', path: 'members', value: [{ $ref: null, value: first }] }),
+            )
+          ).status,
           204,
         );
         assert.equal(
-          (await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'remove', path: `members[value eq "${second}"]` }))).status,
+          (
+            await scim.patch(
+              `/Groups/${groupId}`,
+              patchOp({ op: 'remove', path: `members[value eq "${second}"]` }),
+            )
+          ).status,
           204,
         );
         const [group] = await groups();
         assert.equal(group?.memberCount, memberIds.length - 2);
         const member = (await users()).find((u) => u.id !== undefined && u.groups.length > 0);
-        assert.deepEqual(member?.groups.map((g) => g.displayName), ['Finance']);
+        assert.deepEqual(
+          member?.groups.map((g) => g.displayName),
+          ['Finance'],
+        );
       });
 
-      test('renames the group with Microsoft\'s Replace displayName', async () => {
-        const res = await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Replace', path: 'displayName', value: 'Finance EMEA' }));
+      test("renames the group with Microsoft's Replace displayName", async () => {
+        const res = await scim.patch(
+          `/Groups/${groupId}`,
+          patchOp({ op: 'Replace', path: 'displayName', value: 'Finance EMEA' }),
+        );
         assert.equal(res.status, 204);
-        const found = await scim.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "finance emea"')}`);
+        const found = await scim.get(
+          `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "finance emea"')}`,
+        );
         assert.equal(found.body.totalResults, 1);
         assert.equal((await groups())[0]?.displayName, 'Finance EMEA');
       });

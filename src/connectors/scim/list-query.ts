@@ -1,0 +1,146 @@
+import type { SelectQueryBuilder } from 'kysely';
+import type { Executor } from '../../store/database.js';
+import type { Database, DirectoryGroupRow, DirectoryUserRow } from '../../store/schema.js';
+import { extractEqualityLookups, matchesFilter, parseFilter, type Filter } from './filter/index.js';
+import { ScimProtocolError } from './filter/errors.js';
+import type { ScimResourceType } from './schema/attribute-schema.js';
+
+/**
+ * List parameters of RFC 7644 §3.4.2: filter, sortBy/sortOrder, startIndex (1-based) and count.
+ * Equality lookups that Entra sends (`userName eq`, `externalId eq`, `displayName eq`,
+ * `emails[type eq "work"].value eq`) are answered from indexed columns; every other filter is
+ * evaluated on the candidates with the full grammar and the RFC's case rules.
+ */
+export interface ListParams {
+  filter: Filter | undefined;
+  startIndex: number;
+  count: number;
+  sortBy: string | undefined;
+  descending: boolean;
+}
+
+export const maxResults = 1000;
+const defaultCount = 100;
+
+export function parseListParams(query: Record<string, string | undefined>): ListParams {
+  const startIndex = parseInteger(query.startIndex, 'startIndex') ?? 1;
+  const count = parseInteger(query.count, 'count') ?? defaultCount;
+  const sortOrder = query.sortOrder?.toLowerCase();
+  if (sortOrder !== undefined && sortOrder !== 'ascending' && sortOrder !== 'descending') {
+    throw new ScimProtocolError('sortOrder must be "ascending" or "descending"', {
+      scimType: 'invalidValue',
+    });
+  }
+  return {
+    filter: query.filter === undefined || query.filter.trim() === '' ? undefined : parseFilter(query.filter),
+    // RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
+    startIndex: Math.max(1, startIndex),
+    count: Math.min(Math.max(0, count), maxResults),
+    sortBy: query.sortBy,
+    descending: sortOrder === 'descending',
+  };
+}
+
+function parseInteger(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw))
+    throw new ScimProtocolError(`${name} must be an integer`, { scimType: 'invalidValue' });
+  return Number(raw);
+}
+
+type Table = 'directory_users' | 'directory_groups';
+type Row<T extends Table> = T extends 'directory_users' ? DirectoryUserRow : DirectoryGroupRow;
+
+const indexedColumns: Record<Table, Record<string, (value: string) => [string, string]>> = {
+  directory_users: {
+    id: (v) => ['id', v],
+    username: (v) => ['user_name_key', v.toLowerCase()],
+    externalid: (v) => ['external_id', v],
+    'emails.value': (v) => ['email_key', v.toLowerCase()],
+  },
+  directory_groups: {
+    id: (v) => ['id', v],
+    displayname: (v) => ['display_name_key', v.toLowerCase()],
+    externalid: (v) => ['external_id', v],
+  },
+};
+
+export async function listResources<T extends Table>(
+  db: Executor,
+  table: T,
+  connectionId: string,
+  resourceType: ScimResourceType,
+  params: ListParams,
+  render: (row: Row<T>) => Record<string, unknown>,
+): Promise<{ totalResults: number; rows: Row<T>[] }> {
+  // Kysely cannot type a query over a table chosen at run time; the rows are typed by `Row<T>`.
+  let query = db
+    .selectFrom(table as 'directory_users')
+    .selectAll()
+    .where('connection_id', '=', connectionId) as unknown as SelectQueryBuilder<
+    Database,
+    'directory_users',
+    Record<string, unknown>
+  >;
+  const lookups = params.filter ? extractEqualityLookups(params.filter) : undefined;
+  for (const lookup of lookups ?? []) {
+    const column = indexedColumns[table][lookup.attribute.toLowerCase()];
+    // The email column holds the first work (else primary) address: only work-email lookups can
+    // narrow by it without missing a user whose other address matches.
+    const usable = lookup.attribute !== 'emails.value' || lookup.emailType?.toLowerCase() === 'work';
+    if (column && usable) {
+      const [name, value] = column(lookup.value);
+      query = query.where(name as 'id', '=', value);
+    }
+  }
+  if (!params.filter && !params.sortBy) {
+    const { total } = await db
+      .selectFrom(table as 'directory_users')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('connection_id', '=', connectionId)
+      .executeTakeFirstOrThrow();
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('id')
+      .offset(params.startIndex - 1)
+      .limit(params.count)
+      .execute();
+    return { totalResults: Number(total), rows: rows as unknown as Row<T>[] };
+  }
+  const candidates = (await query.orderBy('created_at').orderBy('id').execute()) as unknown as Row<T>[];
+  let matched = params.filter
+    ? candidates.filter((row) => matchesFilter(params.filter as Filter, render(row), resourceType))
+    : candidates;
+  if (params.sortBy) matched = sortRows(matched, params.sortBy, params.descending, render);
+  return {
+    totalResults: matched.length,
+    rows: matched.slice(params.startIndex - 1, params.startIndex - 1 + params.count),
+  };
+}
+
+function sortRows<R>(
+  rows: R[],
+  sortBy: string,
+  descending: boolean,
+  render: (row: R) => Record<string, unknown>,
+): R[] {
+  const keyOf = (row: R) => {
+    let value: unknown = render(row);
+    for (const part of sortBy.split('.')) {
+      if (typeof value !== 'object' || value === null) return undefined;
+      const entry = Object.entries(value).find(([key]) => key.toLowerCase() === part.toLowerCase());
+      value = entry?.[1];
+      if (Array.isArray(value)) value = value[0];
+    }
+    return typeof value === 'string' ? value.toLowerCase() : (value as number | boolean | undefined);
+  };
+  const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
+  // RFC 7644 §3.4.2.3: resources without the attribute sort last in either order.
+  keyed.sort((a, b) => {
+    if (a.key === undefined) return b.key === undefined ? 0 : 1;
+    if (b.key === undefined) return -1;
+    const order = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    return descending ? -order : order;
+  });
+  return keyed.map((entry) => entry.row);
+}

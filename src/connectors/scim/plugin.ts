@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { isoNow } from '../../clock.js';
+import type { Runtime } from '../../runtime.js';
+import { findConnection } from '../../store/connections.js';
+import { markScimTokenUsed, verifyScimToken } from '../../store/scim-tokens.js';
+import { ScimProtocolError } from './filter/errors.js';
+import { registerDiscoveryRoutes } from './routes/discovery.js';
+import { registerGroupRoutes } from './routes/groups.js';
+import { SCIM_CONTENT_TYPE } from './routes/responses.js';
+import { registerUserRoutes } from './routes/users.js';
+import type { ScimContext } from './scim-context.js';
+import { scimErrorBody, toScimError } from './scim-error.js';
+
+/**
+ * The SCIM 2.0 service provider Entra provisions into, one per connection under
+ * `/scim/v2/<connectionId>`. This scope owns its body parser, authentication and error format.
+ */
+export const scimPlugin: FastifyPluginAsync<{ runtime: Runtime }> = async (app, { runtime }) => {
+  app.addContentTypeParser(
+    ['application/scim+json'],
+    { parseAs: 'string', bodyLimit: runtime.config.scimBodyLimitBytes },
+    app.getDefaultJsonParser('error', 'ignore'),
+  );
+  app.decorateRequest('scim', null as unknown as ScimContext);
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = toScimError(error);
+    const status = Number(body.status);
+    if (status >= 500) request.log.error({ err: error }, 'SCIM request failed');
+    else request.log.info({ status, scimType: body.scimType, detail: body.detail }, 'SCIM request rejected');
+    if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="roster-scim"');
+    return reply.code(status).type(SCIM_CONTENT_TYPE).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type(SCIM_CONTENT_TYPE)
+      .send(scimErrorBody(404, `No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  await app.register(
+    async (scoped: FastifyInstance) => {
+      scoped.addHook('onRequest', async (request) => {
+        request.scim = await authenticate(runtime, request);
+      });
+      registerDiscoveryRoutes(scoped);
+      registerUserRoutes(scoped, runtime);
+      registerGroupRoutes(scoped, runtime);
+    },
+    { prefix: '/:connectionId' },
+  );
+};
+
+const tokenUseResolutionMs = 60_000;
+
+/**
+ * Bearer token of this connection, checked in constant time. A token of another connection gets
+ * nothing here. Last use is recorded at most once a minute, so reads stay reads.
+ */
+async function authenticate(runtime: Runtime, request: FastifyRequest): Promise<ScimContext> {
+  const { connectionId } = request.params as { connectionId: string };
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match?.[1]) throw new ScimProtocolError('A bearer token is required', { status: 401 });
+  const connection = await findConnection(runtime.store.db, connectionId);
+  if (!connection || connection.kind !== 'scim') {
+    throw new ScimProtocolError(`No SCIM connection "${connectionId}"`, { status: 404 });
+  }
+  const verified = await verifyScimToken(runtime.store.db, connection.id, match[1]);
+  if (!verified)
+    throw new ScimProtocolError('The bearer token is not valid for this connection', { status: 401 });
+  const now = runtime.clock.now();
+  if (!verified.lastUsedAt || now.getTime() - Date.parse(verified.lastUsedAt) > tokenUseResolutionMs) {
+    await markScimTokenUsed(runtime.store.db, verified.tokenId, connection.id, isoNow(runtime.clock));
+  }
+  return {
+    organizationId: connection.organizationId,
+    connection,
+    tokenId: verified.tokenId,
+    baseUrl: `${runtime.config.publicUrl}/scim/v2/${connection.id}`,
+  };
+}

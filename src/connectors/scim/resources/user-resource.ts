@@ -1,0 +1,52 @@
+import { invalidInput } from '../../../errors.js';
+import type { DirectoryUserRow } from '../../../store/schema.js';
+import type { DirectoryUserInput } from '../../../sync/change.js';
+import { normalizeScimBooleans } from '../patch/index.js';
+import { ENTERPRISE_USER_SCHEMA_URN, USER_SCHEMA_URN } from '../schema/attribute-schema.js';
+import { canonicalizeResource, isPlainObject } from './canonical-resource.js';
+import { buildMeta } from './scim-meta.js';
+import { emailKeyOf, toSourceUser } from './source-attributes.js';
+
+/** Reads a POST or PUT /Users body into the resource we store. */
+export function parseUserBody(body: unknown): Record<string, unknown> {
+  if (!isPlainObject(body)) throw invalidInput('The request body must be a SCIM User object');
+  const resource = canonicalizeResource(normalizeScimBooleans(body, 'User'), 'User');
+  if (typeof resource.userName !== 'string' || resource.userName.trim() === '') {
+    throw invalidInput('userName is required', 'userName');
+  }
+  if (resource.active === undefined) resource.active = true;
+  if (typeof resource.active !== 'boolean') throw invalidInput('active must be a boolean', 'active');
+  if (resource.externalId !== undefined && typeof resource.externalId !== 'string') {
+    throw invalidInput('externalId must be a string', 'externalId');
+  }
+  return resource;
+}
+
+/** A stored resource as a change for the road. */
+export function userChangeInput(id: string, resource: Record<string, unknown>): DirectoryUserInput {
+  const userName = String(resource.userName);
+  return {
+    id,
+    externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
+    userName,
+    active: resource.active !== false,
+    emailKey: emailKeyOf(resource),
+    attributes: resource,
+    source: toSourceUser(resource),
+  };
+}
+
+export function storedUserResource(row: DirectoryUserRow): Record<string, unknown> {
+  return JSON.parse(row.attributes) as Record<string, unknown>;
+}
+
+/** The User as Entra reads it back: every stored attribute, `id`, `schemas` and `meta`. */
+export function renderUser(row: DirectoryUserRow, baseUrl: string): Record<string, unknown> {
+  const resource = storedUserResource(row);
+  const schemas = [USER_SCHEMA_URN];
+  for (const key of Object.keys(resource)) {
+    if (key.toLowerCase().startsWith('urn:') && key !== ENTERPRISE_USER_SCHEMA_URN) schemas.push(key);
+  }
+  if (resource[ENTERPRISE_USER_SCHEMA_URN] !== undefined) schemas.splice(1, 0, ENTERPRISE_USER_SCHEMA_URN);
+  return { schemas, id: row.id, ...resource, meta: buildMeta('User', row, baseUrl) };
+}

@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { RosterError } from '../../errors.js';
+import type { StoredEvent } from '../../store/events.js';
+import { applyChanges } from '../apply-changes.js';
+import type { Change } from '../change.js';
+import type { ApplyContext } from '../context.js';
+import { Outcome, type ChangeError } from '../outcome.js';
+
+/**
+ * Applies one page of a pull inside the caller's transaction. Usually the whole page goes through
+ * at once; if one change fails (a userName taken, a name clash), the page is rolled back to a
+ * savepoint and replayed change by change, so one bad object is recorded as an error and the
+ * other 999 still arrive. Savepoints exist on both engines with the same syntax.
+ */
+export async function applyPage(
+  ctx: ApplyContext,
+  changes: readonly Change[],
+): Promise<{ outcome: Outcome; events: StoredEvent[] }> {
+  if (changes.length === 0) return { outcome: new Outcome(), events: [] };
+  try {
+    return await withSavepoint(ctx, 'roster_page', () => applyChanges(ctx, changes));
+  } catch (error) {
+    if (!isObjectError(error)) throw error;
+  }
+  const outcome = new Outcome();
+  const events: StoredEvent[] = [];
+  for (const change of changes) {
+    try {
+      const one = await withSavepoint(ctx, 'roster_change', () => applyChanges(ctx, [change]));
+      mergeOutcome(outcome, one.outcome);
+      events.push(...one.events);
+    } catch (error) {
+      if (!isObjectError(error)) throw error;
+      outcome.errors.push({ objectId: objectIdOf(change), ...fieldOf(error), message: error.message });
+    }
+  }
+  return { outcome, events };
+}
+
+async function withSavepoint<T>(ctx: ApplyContext, name: string, work: () => Promise<T>): Promise<T> {
+  await sql.raw(`savepoint ${name}`).execute(ctx.trx);
+  try {
+    const result = await work();
+    await sql.raw(`release savepoint ${name}`).execute(ctx.trx);
+    return result;
+  } catch (error) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(ctx.trx);
+    await sql.raw(`release savepoint ${name}`).execute(ctx.trx);
+    throw error;
+  }
+}
+
+/** Errors about one object's data; anything else (the database gone) fails the whole run. */
+function isObjectError(error: unknown): error is RosterError {
+  return error instanceof RosterError && error.status < 500;
+}
+
+function fieldOf(error: RosterError): Pick<ChangeError, 'field'> {
+  return error.field === undefined ? {} : { field: error.field };
+}
+
+function objectIdOf(change: Change): string {
+  switch (change.kind) {
+    case 'user.upsert':
+      return change.user.id;
+    case 'group.upsert':
+      return change.group.id;
+    case 'user.delete':
+    case 'group.delete':
+      return change.id;
+    default:
+      return change.groupId;
+  }
+}
+
+export function mergeOutcome(into: Outcome, from: Outcome): void {
+  for (const key of Object.keys(into.counts) as (keyof Outcome['counts'])[])
+    into.counts[key] += from.counts[key];
+  into.errors.push(...from.errors);
+}

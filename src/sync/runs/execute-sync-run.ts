@@ -1,0 +1,142 @@
+import type { Transaction } from 'kysely';
+import { isoNow } from '../../clock.js';
+import { openGraphConnection } from '../../connectors/graph/graph-connections.js';
+import { GraphError } from '../../connectors/graph/graph-error.js';
+import { pullGraph } from '../../connectors/graph/pull-graph.js';
+import type { PullProgress, PullSession } from '../../connectors/graph/pull-session.js';
+import { announceSecretExpiry } from '../../connectors/graph/secret-expiry.js';
+import { resolvePolicy } from '../../domain/policy/policy.js';
+import { RosterError } from '../../errors.js';
+import type { Runtime } from '../../runtime.js';
+import { appendAudit, type Actor } from '../../store/audit.js';
+import type { Database } from '../../store/schema.js';
+import { Outcome } from '../outcome.js';
+import { applyPage, mergeOutcome } from './apply-page.js';
+import { leaseTtlMs, releaseLease, renewLease } from './run-lease.js';
+import { isCancelRequested, maxRunErrors, updateSyncRun, type RunError, type SyncRun } from './sync-runs.js';
+
+/** Thrown at a page boundary when the run was asked to stop. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('The run was cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+/** Unwinds a dry run's transaction after its last page, so nothing it did is kept. */
+class DryRunRollback extends Error {}
+
+export interface RunHooks {
+  onProgress?: (progress: PullProgress) => void;
+  /** Cancels from this process without waiting for the database flag. */
+  cancelled?: () => boolean;
+}
+
+/**
+ * Runs a sync whose lease the caller holds: pulls from Graph page by page through the road,
+ * records progress with each page, and finishes the record (status, counts, errors), the audit
+ * entry and the lease, whatever happened.
+ */
+export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor, hooks: RunHooks = {}): Promise<void> {
+  const { store, logger } = runtime;
+  const heartbeat = setInterval(() => {
+    renewLease(store.db, run.connectionId, run.id, runtime.clock.now()).catch((error: unknown) =>
+      logger.error({ err: error, runId: run.id }, 'Could not renew the sync lease'),
+    );
+  }, leaseTtlMs / 4);
+  heartbeat.unref();
+  const totals = new Outcome();
+  const fatal: RunError[] = [];
+  let progress: PullProgress | Record<string, unknown> = {};
+  let status: SyncRun['status'] = 'succeeded';
+  try {
+    const graph = await openGraphConnection(runtime, run.connectionId, run.organizationId);
+    await announceSecretExpiry(runtime, graph.connection);
+    const policy = resolvePolicy('graph', graph.connection.policy);
+    const session = (db: PullSession['db'], transaction: PullSession['transaction']): PullSession => ({
+      organizationId: run.organizationId,
+      connectionId: run.connectionId,
+      client: graph.client,
+      policy,
+      logger,
+      db,
+      now: () => isoNow(runtime.clock),
+      transaction,
+      apply: async (trx, changes) => {
+        const ctx = { trx, organizationId: run.organizationId, connectionId: run.connectionId, connectorKind: 'graph' as const, policy, now: isoNow(runtime.clock), onReject: 'record' as const };
+        mergeOutcome(totals, (await applyPage(ctx, changes)).outcome);
+      },
+      onPage: async (trx, current) => {
+        progress = current;
+        hooks.onProgress?.(current);
+        await updateSyncRun(trx, run.id, { progress: { ...current }, counts: { ...totals.counts } });
+      },
+      checkpoint: async () => {
+        if (hooks.cancelled?.() || (await isCancelRequested(db0(), run.id))) throw new RunCancelled();
+      },
+    });
+    let outer: Transaction<Database> | undefined;
+    const db0 = () => outer ?? store.db;
+    if (run.dryRun) {
+      // One transaction for the whole pull, rolled back at the end: the counts are real, the changes are not kept.
+      await store
+        .transaction(async (trx) => {
+          outer = trx;
+          progress = await pullGraph(session(trx, (work) => work(trx)), { full: run.full });
+          throw new DryRunRollback();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof DryRunRollback)) throw error;
+        });
+    } else {
+      const commit: PullSession['transaction'] = async (work) => {
+        const result = await store.transaction(work);
+        // Delivery is woken after commit, never from inside the transaction.
+        runtime.eventBus.notify(run.organizationId);
+        return result;
+      };
+      progress = await pullGraph(session(store.db, commit), { full: run.full });
+    }
+  } catch (error) {
+    if (error instanceof RunCancelled) {
+      status = 'cancelled';
+    } else {
+      status = 'failed';
+      fatal.push(describeFailure(error));
+      logger.error({ err: error, runId: run.id, connectionId: run.connectionId }, 'Graph sync run failed');
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const errors = [...fatal, ...totals.errors.slice(0, maxRunErrors)];
+  if (totals.errors.length > maxRunErrors) errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
+  const now = isoNow(runtime.clock);
+  await store.transaction(async (trx) => {
+    await updateSyncRun(trx, run.id, { status, finishedAt: now, counts: { ...totals.counts }, errors, progress: { ...progress } });
+    await appendAudit(
+      trx,
+      run.organizationId,
+      actor,
+      [
+        {
+          action: 'sync_run.finished',
+          targetType: 'sync_run',
+          targetId: run.id,
+          connectionId: run.connectionId,
+          after: { status, trigger: run.trigger, dryRun: run.dryRun, full: run.full, counts: totals.counts, errors: errors.length },
+        },
+      ],
+      now,
+    );
+  });
+  await releaseLease(store.db, run.connectionId, run.id);
+}
+
+/** The error that ended a run, as shown to admins: Graph's code and remedy, never a secret. */
+function describeFailure(error: unknown): RunError {
+  if (error instanceof GraphError) {
+    return { code: error.code, graphCode: error.graphCode, message: error.message, ...(error.remedy ? { remedy: error.remedy } : {}) };
+  }
+  if (error instanceof RosterError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'The run failed unexpectedly; see the server log' };
+}
