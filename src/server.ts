@@ -7,8 +7,10 @@ import type { Runtime } from './runtime.js';
  * SCIM under /scim/v2, the REST API under /api/v1, sign-in under /auth, the portal at /.
  */
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
+  // Typed as Fastify's logger interface so the instance type is the plain FastifyInstance.
+  const loggerInstance: FastifyBaseLogger = runtime.logger;
   const app = Fastify({
-    loggerInstance: runtime.logger,
+    loggerInstance,
     trustProxy: true,
     // Entra's provisioning requests are small; a larger body is refused with 413 before parsing.
     bodyLimit: runtime.config.scimBodyLimitBytes,

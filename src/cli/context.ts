@@ -35,7 +35,7 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
       ? ''
       : typeof value === 'object'
         ? JSON.stringify(value)
-        : String(value as string | number | boolean);
+        : String(value);
   const widths = columns.map((column) =>
     Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
   );

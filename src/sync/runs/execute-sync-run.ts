@@ -53,6 +53,9 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
     const graph = await openGraphConnection(runtime, run.connectionId, run.organizationId);
     await announceSecretExpiry(runtime, graph.connection);
     const policy = resolvePolicy('graph', graph.connection.policy);
+    // During a dry run every read goes through its one transaction (SQLite has a single connection).
+    let outer: Transaction<Database> | undefined;
+    const db0 = () => outer ?? store.db;
     const session = (db: PullSession['db'], transaction: PullSession['transaction']): PullSession => ({
       organizationId: run.organizationId,
       connectionId: run.connectionId,
@@ -75,8 +78,6 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
         if (hooks.cancelled?.() || (await isCancelRequested(db0(), run.id))) throw new RunCancelled();
       },
     });
-    let outer: Transaction<Database> | undefined;
-    const db0 = () => outer ?? store.db;
     if (run.dryRun) {
       // One transaction for the whole pull, rolled back at the end: the counts are real, the changes are not kept.
       await store

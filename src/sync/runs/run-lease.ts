@@ -42,7 +42,7 @@ export async function tryAcquireLease(
     .values(values)
     .onConflict((oc) => oc.column('connection_id').doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedRows ?? 0) !== 1) return { acquired: false, heldBy: 'another process' };
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return { acquired: false, heldBy: 'another process' };
   return { acquired: true, takenOverRunId: null };
 }
 
