@@ -30,12 +30,11 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
     process.stdout.write('(none)\n');
     return;
   }
-  const cell = (value: unknown): string =>
-    value === null || value === undefined
-      ? ''
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
+  const cell = (value: unknown): string => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'string') return value;
+    return JSON.stringify(value);
+  };
   const widths = columns.map((column) =>
     Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
   );
