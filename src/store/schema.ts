@@ -289,3 +289,78 @@ export interface PortalSessionTable {
 
 export type PortalSessionRow = Selectable<PortalSessionTable>;
 export type SsoSettingsRow = Selectable<SsoSettingsTable>;
+
+/** Webhooks and API keys (migration 0004-events-api), merged into `Database` here. */
+export interface Database {
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  api_keys: ApiKeyTable;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  organization_id: string;
+  url: string;
+  description: Generated<string>;
+  /** JSON array of event types or `prefix.*` patterns; empty means every type. */
+  event_types: Generated<string>;
+  /** AES-256-GCM sealed `whsec_…` secret, bound to the endpoint id: it must be usable to sign. */
+  secret_ciphertext: string;
+  status: Generated<'enabled' | 'disabled'>;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  /** The last event seq turned into deliveries for this endpoint. */
+  cursor_seq: number;
+  /** When the current run of failures began; null after a success. */
+  failing_since: string | null;
+  consecutive_failures: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  organization_id: string;
+  event_id: string;
+  event_seq: number;
+  event_type: string;
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Generated<number>;
+  /** Due time while pending; a claimed delivery has it pushed out by the claim lease. */
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  redelivery_of: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  attempted_at: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  /** Null for an operator key. */
+  organization_id: string | null;
+  name: string;
+  role: 'admin' | 'read_only';
+  key_hash: string;
+  hint: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor } from './database.js';
+import type { WebhookDeliveryRow, WebhookEndpointRow } from './schema.js';
+
+/**
+ * Webhook endpoints, their deliveries (one per event and endpoint, kept until delivered or given
+ * up) and the attempt log. Every query names the organization or reaches rows through one that does.
+ */
+
+export async function insertWebhookEndpoint(db: Executor, row: WebhookEndpointRow): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export async function findWebhookEndpoint(
+  db: Executor,
+  organizationId: string,
+  endpointId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', endpointId)
+    .executeTakeFirst();
+}
+
+export async function listWebhookEndpoints(
+  db: Executor,
+  organizationId: string,
+): Promise<WebhookEndpointRow[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateWebhookEndpoint(
+  db: Executor,
+  organizationId: string,
+  endpointId: string,
+  changes: Partial<Omit<WebhookEndpointRow, 'id' | 'organization_id' | 'created_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', endpointId)
+    .execute();
+}
+
+export async function deleteWebhookEndpoint(
+  db: Executor,
+  organizationId: string,
+  endpointId: string,
+): Promise<void> {
+  // Attempts and deliveries go with the endpoint (ON DELETE CASCADE on both engines).
+  await db
+    .deleteFrom('webhook_endpoints')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', endpointId)
+    .execute();
+}
+
+/** Enabled endpoints whose cursor is behind their organization's last event. */
+export async function endpointsBehind(db: Executor): Promise<{ id: string; organizationId: string }[]> {
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .innerJoin('organizations', 'organizations.id', 'webhook_endpoints.organization_id')
+    .select(['webhook_endpoints.id', 'webhook_endpoints.organization_id'])
+    .where('webhook_endpoints.status', '=', 'enabled')
+    .whereRef('webhook_endpoints.cursor_seq', '<', 'organizations.event_seq')
+    .execute();
+  return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
+}
+
+/**
+ * Takes one endpoint for fan-out inside the caller's transaction. On PostgreSQL the row lock with
+ * SKIP LOCKED lets several processes share the work without two of them copying the same events;
+ * SQLite has one writer, so a plain read is already exclusive.
+ */
+export async function lockEndpointForFanOut(
+  db: Executor,
+  endpointId: string,
+  canLockRows: boolean,
+): Promise<WebhookEndpointRow | undefined> {
+  const query = db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId);
+  return (canLockRows ? query.forUpdate().skipLocked() : query).executeTakeFirst();
+}
+
+export interface NewDelivery {
+  endpointId: string;
+  organizationId: string;
+  eventId: string;
+  eventSeq: number;
+  eventType: string;
+  payload: string;
+  redeliveryOf?: string | null;
+}
+
+export async function insertDeliveries(
+  db: Executor,
+  deliveries: readonly NewDelivery[],
+  now: string,
+): Promise<string[]> {
+  const rows = deliveries.map((delivery) => ({
+    id: randomUUID(),
+    endpoint_id: delivery.endpointId,
+    organization_id: delivery.organizationId,
+    event_id: delivery.eventId,
+    event_seq: delivery.eventSeq,
+    event_type: delivery.eventType,
+    payload: delivery.payload,
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: now,
+    last_status_code: null,
+    last_error: null,
+    redelivery_of: delivery.redeliveryOf ?? null,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  }
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims due deliveries of enabled endpoints by pushing their due time out by a lease: a process
+ * that dies mid-delivery leaves them due again when the lease ends. PostgreSQL skips rows another
+ * process is claiming at the same moment; on SQLite the single writer makes the claim exclusive.
+ */
+export async function claimDueDeliveries(
+  db: Executor,
+  input: { now: string; leaseUntil: string; limit: number; canLockRows: boolean },
+): Promise<WebhookDeliveryRow[]> {
+  const query = db
+    .selectFrom('webhook_deliveries')
+    .select('webhook_deliveries.id')
+    .where('webhook_deliveries.status', '=', 'pending')
+    .where('webhook_deliveries.next_attempt_at', '<=', input.now)
+    .where('webhook_deliveries.endpoint_id', 'in', (eb) =>
+      eb.selectFrom('webhook_endpoints').select('id').where('status', '=', 'enabled'),
+    )
+    .orderBy('webhook_deliveries.next_attempt_at')
+    .orderBy('webhook_deliveries.event_seq')
+    .limit(input.limit);
+  const due = await (input.canLockRows ? query.forUpdate().skipLocked() : query).execute();
+  if (due.length === 0) return [];
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: input.leaseUntil })
+    .where(
+      'id',
+      'in',
+      due.map((row) => row.id),
+    )
+    .returningAll()
+    .execute();
+}
+
+export async function findDelivery(
+  db: Executor,
+  organizationId: string,
+  deliveryId: string,
+): Promise<WebhookDeliveryRow | undefined> {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+}
+
+export async function listDeliveries(
+  db: Executor,
+  organizationId: string,
+  endpointId: string,
+  options: {
+    status?: string | undefined;
+    before?: { createdAt: string; id: string } | undefined;
+    limit: number;
+  },
+): Promise<WebhookDeliveryRow[]> {
+  let query = db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('endpoint_id', '=', endpointId);
+  if (options.status) query = query.where('status', '=', options.status as WebhookDeliveryRow['status']);
+  const before = options.before;
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', before.createdAt),
+        eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  attemptedAt: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export async function insertAttempt(db: Executor, deliveryId: string, record: AttemptRecord): Promise<void> {
+  await db
+    .insertInto('webhook_attempts')
+    .values({
+      id: randomUUID(),
+      delivery_id: deliveryId,
+      attempt: record.attempt,
+      attempted_at: record.attemptedAt,
+      status_code: record.statusCode,
+      duration_ms: record.durationMs,
+      error: record.error,
+    })
+    .execute();
+}
+
+export async function attemptsOf(
+  db: Executor,
+  deliveryIds: readonly string[],
+): Promise<Map<string, AttemptRecord[]>> {
+  const byDelivery = new Map<string, AttemptRecord[]>();
+  if (deliveryIds.length === 0) return byDelivery;
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('attempt')
+    .execute();
+  for (const row of rows) {
+    const list = byDelivery.get(row.delivery_id) ?? [];
+    list.push({
+      attempt: row.attempt,
+      attemptedAt: row.attempted_at,
+      statusCode: row.status_code,
+      durationMs: row.duration_ms,
+      error: row.error,
+    });
+    byDelivery.set(row.delivery_id, list);
+  }
+  return byDelivery;
+}
