@@ -9,6 +9,7 @@ export type RosterErrorCode =
   | 'invalid_input'
   | 'unauthorized'
   | 'forbidden'
+  | 'gone'
   | 'locked_by_directory'
   | 'seat_limit_exceeded'
   | 'upstream'
@@ -20,6 +21,7 @@ const statusByCode: Record<RosterErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  gone: 410,
   locked_by_directory: 409,
   seat_limit_exceeded: 409,
   upstream: 502,
