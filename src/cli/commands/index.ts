@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerDirectoryCommands } from './directory.js';
+import { registerGraphCommands } from './graph.js';
 import { registerOrgCommands } from './org.js';
 import { registerScimCommands } from './scim.js';
 import { registerServeCommand } from './serve.js';
+import { registerSyncCommands } from './sync.js';
 
 /** Every `roster` sub-command, one module per area. Add a line here for a new area. */
 export function registerCommands(program: Command): void {
@@ -10,4 +12,6 @@ export function registerCommands(program: Command): void {
   registerOrgCommands(program);
   registerScimCommands(program);
   registerDirectoryCommands(program);
+  registerGraphCommands(program);
+  registerSyncCommands(program);
 }

@@ -37,7 +37,12 @@ export interface RunHooks {
  * records progress with each page, and finishes the record (status, counts, errors), the audit
  * entry and the lease, whatever happened.
  */
-export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor, hooks: RunHooks = {}): Promise<void> {
+export async function executeLeasedRun(
+  runtime: Runtime,
+  run: SyncRun,
+  actor: Actor,
+  hooks: RunHooks = {},
+): Promise<void> {
   const { store, logger } = runtime;
   const heartbeat = setInterval(() => {
     renewLease(store.db, run.connectionId, run.id, runtime.clock.now()).catch((error: unknown) =>
@@ -66,7 +71,15 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
       now: () => isoNow(runtime.clock),
       transaction,
       apply: async (trx, changes) => {
-        const ctx = { trx, organizationId: run.organizationId, connectionId: run.connectionId, connectorKind: 'graph' as const, policy, now: isoNow(runtime.clock), onReject: 'record' as const };
+        const ctx = {
+          trx,
+          organizationId: run.organizationId,
+          connectionId: run.connectionId,
+          connectorKind: 'graph' as const,
+          policy,
+          now: isoNow(runtime.clock),
+          onReject: 'record' as const,
+        };
         mergeOutcome(totals, (await applyPage(ctx, changes)).outcome);
       },
       onPage: async (trx, current) => {
@@ -83,7 +96,10 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
       await store
         .transaction(async (trx) => {
           outer = trx;
-          progress = await pullGraph(session(trx, (work) => work(trx)), { full: run.full });
+          progress = await pullGraph(
+            session(trx, (work) => work(trx)),
+            { full: run.full },
+          );
           throw new DryRunRollback();
         })
         .catch((error: unknown) => {
@@ -110,10 +126,17 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
     clearInterval(heartbeat);
   }
   const errors = [...fatal, ...totals.errors.slice(0, maxRunErrors)];
-  if (totals.errors.length > maxRunErrors) errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
+  if (totals.errors.length > maxRunErrors)
+    errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
   const now = isoNow(runtime.clock);
   await store.transaction(async (trx) => {
-    await updateSyncRun(trx, run.id, { status, finishedAt: now, counts: { ...totals.counts }, errors, progress: { ...progress } });
+    await updateSyncRun(trx, run.id, {
+      status,
+      finishedAt: now,
+      counts: { ...totals.counts },
+      errors,
+      progress: { ...progress },
+    });
     await appendAudit(
       trx,
       run.organizationId,
@@ -124,7 +147,14 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
           targetType: 'sync_run',
           targetId: run.id,
           connectionId: run.connectionId,
-          after: { status, trigger: run.trigger, dryRun: run.dryRun, full: run.full, counts: totals.counts, errors: errors.length },
+          after: {
+            status,
+            trigger: run.trigger,
+            dryRun: run.dryRun,
+            full: run.full,
+            counts: totals.counts,
+            errors: errors.length,
+          },
         },
       ],
       now,
@@ -136,7 +166,12 @@ export async function executeLeasedRun(runtime: Runtime, run: SyncRun, actor: Ac
 /** The error that ended a run, as shown to admins: Graph's code and remedy, never a secret. */
 function describeFailure(error: unknown): RunError {
   if (error instanceof GraphError) {
-    return { code: error.code, graphCode: error.graphCode, message: error.message, ...(error.remedy ? { remedy: error.remedy } : {}) };
+    return {
+      code: error.code,
+      graphCode: error.graphCode,
+      message: error.message,
+      ...(error.remedy ? { remedy: error.remedy } : {}),
+    };
   }
   if (error instanceof RosterError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'The run failed unexpectedly; see the server log' };

@@ -19,8 +19,17 @@ export async function tryAcquireLease(
   runId: string,
   now: Date,
 ): Promise<{ acquired: true; takenOverRunId: string | null } | { acquired: false; heldBy: string }> {
-  const current = await db.selectFrom('sync_leases').selectAll().where('connection_id', '=', connectionId).executeTakeFirst();
-  if (current && current.run_id !== runId && current.expires_at >= now.toISOString() && holderIsAlive(current.holder)) {
+  const current = await db
+    .selectFrom('sync_leases')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .executeTakeFirst();
+  if (
+    current &&
+    current.run_id !== runId &&
+    current.expires_at >= now.toISOString() &&
+    holderIsAlive(current.holder)
+  ) {
     return { acquired: false, heldBy: current.run_id };
   }
   const expiresAt = new Date(now.getTime() + leaseTtlMs).toISOString();
@@ -42,12 +51,18 @@ export async function tryAcquireLease(
     .values(values)
     .onConflict((oc) => oc.column('connection_id').doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return { acquired: false, heldBy: 'another process' };
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1)
+    return { acquired: false, heldBy: 'another process' };
   return { acquired: true, takenOverRunId: null };
 }
 
 /** Extends the lease; false when it was lost (expired and taken by another process). */
-export async function renewLease(db: Executor, connectionId: string, runId: string, now: Date): Promise<boolean> {
+export async function renewLease(
+  db: Executor,
+  connectionId: string,
+  runId: string,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('sync_leases')
     .set({ expires_at: new Date(now.getTime() + leaseTtlMs).toISOString() })
@@ -58,7 +73,11 @@ export async function renewLease(db: Executor, connectionId: string, runId: stri
 }
 
 export async function releaseLease(db: Executor, connectionId: string, runId: string): Promise<void> {
-  await db.deleteFrom('sync_leases').where('connection_id', '=', connectionId).where('run_id', '=', runId).execute();
+  await db
+    .deleteFrom('sync_leases')
+    .where('connection_id', '=', connectionId)
+    .where('run_id', '=', runId)
+    .execute();
 }
 
 /** A holder on another host is trusted until its lease expires; on this host we can ask the kernel. */

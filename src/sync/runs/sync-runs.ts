@@ -78,6 +78,8 @@ export function toRunSummary(run: SyncRun) {
 export async function insertSyncRun(
   db: Executor,
   input: {
+    id?: string;
+    status?: SyncRun['status'];
     organizationId: string;
     connectionId: string;
     trigger: SyncRun['trigger'];
@@ -87,11 +89,11 @@ export async function insertSyncRun(
   },
 ): Promise<SyncRun> {
   const row: SyncRunRow = {
-    id: randomUUID(),
+    id: input.id ?? randomUUID(),
     organization_id: input.organizationId,
     connection_id: input.connectionId,
     trigger: input.trigger,
-    status: 'queued',
+    status: input.status ?? 'queued',
     dry_run: input.dryRun ? 1 : 0,
     full: input.full ? 1 : 0,
     cancel_requested: 0,

@@ -1,0 +1,54 @@
+import { invalidInput } from '../../errors.js';
+
+/**
+ * Microsoft's national clouds (Graph `concepts/deployments.md`): each pairs a login host with a
+ * Graph host, and tokens do not cross clouds. `--login-url`/`--graph-url` override both, for
+ * emulators and private endpoints.
+ */
+export type GraphCloud = 'global' | 'usgov' | 'dod' | 'china';
+
+export const graphClouds: Readonly<Record<GraphCloud, { loginUrl: string; graphUrl: string }>> = {
+  global: { loginUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com' },
+  usgov: { loginUrl: 'https://login.microsoftonline.us', graphUrl: 'https://graph.microsoft.us' },
+  dod: { loginUrl: 'https://login.microsoftonline.us', graphUrl: 'https://dod-graph.microsoft.us' },
+  china: { loginUrl: 'https://login.chinacloudapi.cn', graphUrl: 'https://microsoftgraph.chinacloudapi.cn' },
+};
+
+export function parseCloud(raw: string | undefined): GraphCloud {
+  const cloud = raw ?? 'global';
+  if (!(cloud in graphClouds))
+    throw invalidInput(`cloud must be one of ${Object.keys(graphClouds).join(', ')}`, 'cloud');
+  return cloud as GraphCloud;
+}
+
+/**
+ * An override must be https, except plain http on a loopback address (a local emulator): a
+ * client secret never travels unencrypted across a network.
+ */
+export function parseHostOverride(raw: string, field: 'loginUrl' | 'graphUrl'): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidInput(`${field} must be an absolute URL, got "${raw}"`, field);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalidInput(`${field} must use https (plain http only on 127.0.0.1 or localhost)`, field);
+  }
+  if (url.search !== '' || url.hash !== '')
+    throw invalidInput(`${field} must not have a query or fragment`, field);
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** The hosts a connection talks to: the cloud's, each replaced by its override when given. */
+export function resolveHosts(
+  cloud: GraphCloud,
+  overrides: { loginUrl?: string | undefined; graphUrl?: string | undefined },
+): { loginUrl: string; graphUrl: string } {
+  const hosts = graphClouds[cloud];
+  return {
+    loginUrl: overrides.loginUrl ? parseHostOverride(overrides.loginUrl, 'loginUrl') : hosts.loginUrl,
+    graphUrl: overrides.graphUrl ? parseHostOverride(overrides.graphUrl, 'graphUrl') : hosts.graphUrl,
+  };
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type { GraphPage } from './graph-client.js';
+import { GraphError } from './graph-error.js';
+import type { PullProgress, PullSession } from './pull-session.js';
+import {
+  clearMarks,
+  hasDirectoryObjects,
+  loadSyncState,
+  saveSyncState,
+  type GraphResource,
+  type SyncState,
+} from './sync-state.js';
+
+/**
+ * One resource's round of delta paging: resume the round in progress, or start a delta round
+ * from the stored deltaLink, or a full round (first run, `--full`, or Graph saying the token is
+ * gone). Each page's changes and the position after it commit together. A full round over
+ * existing objects marks what it sees and sweeps the rest only once its last page has arrived:
+ * a round cut short removes nothing.
+ */
+export interface ResourceHandler<T> {
+  readonly resource: GraphResource;
+  initialUrl(): string;
+  /** Work that must happen outside a transaction (network) before a page is applied. */
+  prepare(page: T[], round: SyncState): Promise<unknown>;
+  applyPage(trx: Transaction<Database>, page: T[], round: SyncState, prepared: unknown): Promise<void>;
+  /** Removes what a full round did not see; called in the last page's transaction. */
+  sweep(trx: Transaction<Database>, roundId: string): Promise<void>;
+}
+
+export async function pullResource<T>(
+  session: PullSession,
+  handler: ResourceHandler<T>,
+  options: { full: boolean },
+  progress: PullProgress,
+): Promise<void> {
+  const { connectionId } = session;
+  let round = await beginRound(session, handler, options.full);
+  progress.phase = handler.resource;
+  progress.rounds[handler.resource] = round.round_kind ?? 'full';
+  for (;;) {
+    await session.checkpoint();
+    const link = round.next_link;
+    if (link === null) throw new TypeError('a round needs a next link');
+    let page: GraphPage<T>;
+    try {
+      page = await session.client.get<GraphPage<T>>(link);
+    } catch (error) {
+      if (!(error instanceof GraphError) || !error.isSyncStateLost) throw error;
+      // The delta token (or a resumed page link) expired: start over in full, removing nothing until all is seen.
+      session.logger.warn(
+        { connectionId, resource: handler.resource, graphCode: error.graphCode },
+        'Graph sync state lost; full resync',
+      );
+      if (round.round_id !== null) await clearMarks(session.db, session.connectionId, round.round_id);
+      round = await fullRound(session, handler, true);
+      progress.rounds[handler.resource] = 'full';
+      if (!progress.resynced.includes(handler.resource)) progress.resynced.push(handler.resource);
+      continue;
+    }
+    const items = Array.isArray(page.value) ? page.value : [];
+    const nextLink = page['@odata.nextLink'];
+    const deltaLink = page['@odata.deltaLink'];
+    if (nextLink === undefined && deltaLink === undefined) {
+      throw new GraphError('upstream', 'Microsoft Graph returned a delta page without a next or delta link', {
+        graphCode: 'malformed_delta_page',
+      });
+    }
+    const prepared = await handler.prepare(items, round);
+    const current = round;
+    round = await session.transaction(async (trx) => {
+      await handler.applyPage(trx, items, current, prepared);
+      let next: SyncState;
+      if (nextLink !== undefined) {
+        next = { ...current, next_link: nextLink };
+      } else {
+        if (current.sweep === 1 && current.round_id !== null) await handler.sweep(trx, current.round_id);
+        next = { delta_link: deltaLink ?? null, next_link: null, round_kind: null, round_id: null, sweep: 0 };
+      }
+      await saveSyncState(trx, connectionId, handler.resource, next, session.now());
+      progress.pages += 1;
+      if (handler.resource === 'users') progress.usersSeen += items.length;
+      else progress.groupsSeen += items.length;
+      await session.onPage(trx, progress);
+      return next;
+    });
+    if (round.next_link === null) return;
+  }
+}
+
+async function beginRound<T>(
+  session: PullSession,
+  handler: ResourceHandler<T>,
+  full: boolean,
+): Promise<SyncState> {
+  const state = await loadSyncState(session.db, session.connectionId, handler.resource);
+  // A round cut short (killed, cancelled, failed) resumes where its last committed page left it.
+  if (state?.next_link && (!full || state.round_kind === 'full')) return state;
+  if (!full && state?.delta_link) {
+    return { ...state, next_link: state.delta_link, round_kind: 'delta', round_id: null, sweep: 0 };
+  }
+  // A forced full round replaces a cut-short one; the marks of the one it replaces are dropped.
+  if (state?.round_id) await clearMarks(session.db, session.connectionId, state.round_id);
+  return fullRound(session, handler, await hasDirectoryObjects(session.db, session.connectionId));
+}
+
+async function fullRound<T>(
+  session: PullSession,
+  handler: ResourceHandler<T>,
+  sweep: boolean,
+): Promise<SyncState> {
+  return {
+    delta_link: null,
+    next_link: handler.initialUrl(),
+    round_kind: 'full',
+    round_id: randomUUID(),
+    sweep: sweep ? 1 : 0,
+  };
+}

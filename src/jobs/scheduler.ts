@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphSettings } from '../connectors/graph/graph-settings.js';
+import type { Runtime } from '../runtime.js';
+import { releaseLease, tryAcquireLease } from '../sync/runs/run-lease.js';
+import { markInterrupted, startLeasedRun } from '../sync/runs/start-sync-run.js';
+import { insertSyncRun } from '../sync/runs/sync-runs.js';
+
+/**
+ * Runs each Graph connection on its interval while `roster serve` runs. Every process ticks; the
+ * connection's lease row decides which one runs a due sync, so several processes sharing one
+ * PostgreSQL never run a connection twice, and on SQLite the one process simply always wins.
+ * Due-ness is read again after the lease is taken, so a run another process just finished is seen.
+ */
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  tickMs?: number;
+}
+
+export function startScheduler(runtime: Runtime, options: SchedulerOptions = {}): Scheduler {
+  const running = new Set<Promise<void>>();
+  let stopped = false;
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      for (const connection of await dueConnections(runtime)) {
+        if (stopped) return;
+        const started = await startIfDue(
+          runtime,
+          connection.id,
+          connection.organizationId,
+          connection.intervalMinutes,
+        );
+        if (started !== null) {
+          const { done } = started;
+          running.add(done);
+          void done.finally(() => running.delete(done));
+        }
+      }
+    } catch (error) {
+      runtime.logger.error({ err: error }, 'The sync scheduler could not check connections');
+    }
+  };
+  const timer = setInterval(() => {
+    ticking = ticking.then(tick);
+  }, options.tickMs ?? 30_000);
+  timer.unref();
+  ticking = tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await ticking;
+      // Runs in flight finish their page and stop at the next boundary only if cancelled; here we let them end.
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+async function dueConnections(runtime: Runtime) {
+  const rows = await runtime.store.db
+    .selectFrom('connections')
+    .select(['id', 'organization_id', 'settings'])
+    .where('kind', '=', 'graph')
+    .where('status', '=', 'active')
+    .execute();
+  const now = runtime.clock.now().getTime();
+  const due: { id: string; organizationId: string; intervalMinutes: number }[] = [];
+  for (const row of rows) {
+    const { intervalMinutes } = JSON.parse(row.settings) as Partial<GraphSettings>;
+    if (typeof intervalMinutes !== 'number') continue;
+    if (isDue(await lastRunAt(runtime, row.id), intervalMinutes, now)) {
+      due.push({ id: row.id, organizationId: row.organization_id, intervalMinutes });
+    }
+  }
+  return due;
+}
+
+async function startIfDue(
+  runtime: Runtime,
+  connectionId: string,
+  organizationId: string,
+  intervalMinutes: number,
+): Promise<{ done: Promise<void> } | null> {
+  const runId = randomUUID();
+  const now = runtime.clock.now();
+  const lease = await tryAcquireLease(runtime.store.db, connectionId, runId, now);
+  if (!lease.acquired) return null;
+  if (lease.takenOverRunId !== null) await markInterrupted(runtime, lease.takenOverRunId);
+  if (!isDue(await lastRunAt(runtime, connectionId), intervalMinutes, now.getTime())) {
+    await releaseLease(runtime.store.db, connectionId, runId);
+    return null;
+  }
+  const run = await insertSyncRun(runtime.store.db, {
+    id: runId,
+    organizationId,
+    connectionId,
+    trigger: 'schedule',
+    dryRun: false,
+    full: false,
+    now: now.toISOString(),
+  });
+  // Wrapped, so awaiting the start does not await the whole run.
+  return { done: startLeasedRun(runtime, run, { type: 'system', id: null }) };
+}
+
+/** When the last real (not dry) run of the connection was created; queued or running counts. */
+async function lastRunAt(runtime: Runtime, connectionId: string): Promise<string | undefined> {
+  const row = await runtime.store.db
+    .selectFrom('sync_runs')
+    .select('created_at')
+    .where('connection_id', '=', connectionId)
+    .where('dry_run', '=', 0)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.created_at;
+}
+
+function isDue(lastCreatedAt: string | undefined, intervalMinutes: number, now: number): boolean {
+  return lastCreatedAt === undefined || Date.parse(lastCreatedAt) + intervalMinutes * 60_000 <= now;
+}

@@ -1,0 +1,167 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isoNow } from '../../clock.js';
+import { invalidInput } from '../../errors.js';
+import type { Runtime } from '../../runtime.js';
+import type { Actor } from '../../store/audit.js';
+import { getConnection } from '../../store/connections.js';
+import { executeLeasedRun, type RunHooks } from './execute-sync-run.js';
+import { tryAcquireLease } from './run-lease.js';
+import {
+  finishedStatuses,
+  findSyncRun,
+  insertSyncRun,
+  requestCancel,
+  selectSyncRuns,
+  type SyncRun,
+} from './sync-runs.js';
+
+export interface StartSyncRunOptions {
+  trigger: SyncRun['trigger'];
+  full?: boolean;
+  dryRun?: boolean;
+  organizationId?: string;
+  actor?: Actor;
+  hooks?: RunHooks;
+}
+
+/** Runs started by this process, so a caller here can await one and cancel it without polling. */
+const inFlight = new Map<string, { done: Promise<void>; cancelled: boolean }>();
+
+const leasePollMs = 500;
+
+/**
+ * Queues a Graph sync of a connection and starts it in this process; returns the run id at once.
+ * The run waits while another run of the same connection (in any process) holds the lease.
+ */
+export async function startSyncRun(
+  runtime: Runtime,
+  connectionId: string,
+  options: StartSyncRunOptions,
+): Promise<string> {
+  const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
+  if (connection.kind !== 'graph')
+    throw invalidInput(
+      `Connection "${connectionId}" is not a Graph connection; SCIM connections are pushed by Entra`,
+    );
+  const run = await insertSyncRun(runtime.store.db, {
+    organizationId: connection.organizationId,
+    connectionId,
+    trigger: options.trigger,
+    dryRun: options.dryRun ?? false,
+    full: options.full ?? false,
+    now: isoNow(runtime.clock),
+  });
+  const actor = options.actor ?? { type: options.trigger === 'schedule' ? 'system' : 'cli', id: null };
+  const entry = { cancelled: false, done: Promise.resolve() };
+  entry.done = runQueued(runtime, run, actor, { ...options.hooks, cancelled: () => entry.cancelled })
+    .catch((error: unknown) => runtime.logger.error({ err: error, runId: run.id }, 'Sync run crashed'))
+    .finally(() => inFlight.delete(run.id));
+  inFlight.set(run.id, entry);
+  return run.id;
+}
+
+/** Starts a run that already holds its connection's lease (the scheduler takes it first). */
+export function startLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor): Promise<void> {
+  const entry = { cancelled: false, done: Promise.resolve() };
+  entry.done = markRunning(runtime, run)
+    .then((started) =>
+      started ? executeLeasedRun(runtime, run, actor, { cancelled: () => entry.cancelled }) : undefined,
+    )
+    .catch((error: unknown) => runtime.logger.error({ err: error, runId: run.id }, 'Sync run crashed'))
+    .finally(() => inFlight.delete(run.id));
+  inFlight.set(run.id, entry);
+  return entry.done;
+}
+
+async function runQueued(runtime: Runtime, run: SyncRun, actor: Actor, hooks: RunHooks): Promise<void> {
+  for (;;) {
+    const current = await findSyncRun(runtime.store.db, run.id);
+    if (current.status !== 'queued') return;
+    const lease = await tryAcquireLease(runtime.store.db, run.connectionId, run.id, runtime.clock.now());
+    if (lease.acquired) {
+      if (lease.takenOverRunId !== null) await markInterrupted(runtime, lease.takenOverRunId);
+      if (await markRunning(runtime, run)) await executeLeasedRun(runtime, run, actor, hooks);
+      return;
+    }
+    await sleep(leasePollMs);
+  }
+}
+
+/** queued → running, unless it was cancelled meanwhile. */
+async function markRunning(runtime: Runtime, run: SyncRun): Promise<boolean> {
+  const result = await runtime.store.db
+    .updateTable('sync_runs')
+    .set({ status: 'running', started_at: isoNow(runtime.clock) })
+    .where('id', '=', run.id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A run whose process died holding the lease: its record says so; its committed pages stand. */
+export async function markInterrupted(runtime: Runtime, runId: string): Promise<void> {
+  await runtime.store.db
+    .updateTable('sync_runs')
+    .set({
+      status: 'failed',
+      finished_at: isoNow(runtime.clock),
+      errors: JSON.stringify([
+        {
+          code: 'interrupted',
+          message: 'The process running this sync stopped; the next run resumed where it left off',
+        },
+      ]),
+    })
+    .where('id', '=', runId)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/** Waits for a run to finish: at once for a run of this process, else by polling its record. */
+export async function waitForSyncRun(runtime: Runtime, runId: string, pollMs = 1000): Promise<SyncRun> {
+  const local = inFlight.get(runId);
+  if (local) await local.done;
+  for (;;) {
+    const run = await findSyncRun(runtime.store.db, runId);
+    if (finishedStatuses.includes(run.status)) return run;
+    await sleep(pollMs);
+  }
+}
+
+export function getSyncRun(runtime: Runtime, runId: string, organizationId?: string): Promise<SyncRun> {
+  return findSyncRun(runtime.store.db, runId, organizationId);
+}
+
+export async function listSyncRuns(
+  runtime: Runtime,
+  connectionId: string,
+  options: { limit?: number; before?: string; organizationId?: string } = {},
+): Promise<SyncRun[]> {
+  await getConnection(runtime.store.db, connectionId, options.organizationId);
+  return selectSyncRuns(runtime.store.db, connectionId, { limit: options.limit ?? 50, ...options });
+}
+
+/**
+ * Asks a run to stop. A queued run is cancelled at once; a running one stops at its next page
+ * boundary, in whichever process runs it. What it committed stays, and the next run resumes.
+ */
+export async function cancelSyncRun(
+  runtime: Runtime,
+  runId: string,
+  organizationId?: string,
+): Promise<SyncRun> {
+  const run = await findSyncRun(runtime.store.db, runId, organizationId);
+  if (finishedStatuses.includes(run.status)) return run;
+  const local = inFlight.get(runId);
+  if (local) local.cancelled = true;
+  await requestCancel(runtime.store.db, runId);
+  if (run.status === 'queued') {
+    await runtime.store.db
+      .updateTable('sync_runs')
+      .set({ status: 'cancelled', finished_at: isoNow(runtime.clock) })
+      .where('id', '=', runId)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+  return findSyncRun(runtime.store.db, runId);
+}
