@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphSettings } from '../connectors/graph/graph-settings.js';
 import type { Runtime } from '../runtime.js';
 import { releaseLease, tryAcquireLease } from '../sync/runs/run-lease.js';
-import { markInterrupted, startLeasedRun } from '../sync/runs/start-sync-run.js';
+import { cancelSyncRun, markInterrupted, startLeasedRun } from '../sync/runs/start-sync-run.js';
 import { insertSyncRun } from '../sync/runs/sync-runs.js';
 
 /**
@@ -20,7 +20,7 @@ export interface SchedulerOptions {
 }
 
 export function startScheduler(runtime: Runtime, options: SchedulerOptions = {}): Scheduler {
-  const running = new Set<Promise<void>>();
+  const running = new Map<string, Promise<void>>();
   let stopped = false;
   let ticking: Promise<void> = Promise.resolve();
   const tick = async () => {
@@ -34,9 +34,9 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
           connection.intervalMinutes,
         );
         if (started !== null) {
-          const { done } = started;
-          running.add(done);
-          void done.finally(() => running.delete(done));
+          const { runId, done } = started;
+          running.set(runId, done);
+          void done.finally(() => running.delete(runId));
         }
       }
     } catch (error) {
@@ -53,8 +53,9 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
       stopped = true;
       clearInterval(timer);
       await ticking;
-      // Runs in flight finish their page and stop at the next boundary only if cancelled; here we let them end.
-      await Promise.allSettled([...running]);
+      // Runs in flight stop at their next page boundary; what they committed stays and the next run resumes.
+      for (const runId of running.keys()) await cancelSyncRun(runtime, runId).catch(() => undefined);
+      await Promise.allSettled([...running.values()]);
     },
   };
 }
@@ -83,7 +84,7 @@ async function startIfDue(
   connectionId: string,
   organizationId: string,
   intervalMinutes: number,
-): Promise<{ done: Promise<void> } | null> {
+): Promise<{ runId: string; done: Promise<void> } | null> {
   const runId = randomUUID();
   const now = runtime.clock.now();
   const lease = await tryAcquireLease(runtime.store.db, connectionId, runId, now);
@@ -103,7 +104,7 @@ async function startIfDue(
     now: now.toISOString(),
   });
   // Wrapped, so awaiting the start does not await the whole run.
-  return { done: startLeasedRun(runtime, run, { type: 'system', id: null }) };
+  return { runId, done: startLeasedRun(runtime, run, { type: 'system', id: null }) };
 }
 
 /** When the last real (not dry) run of the connection was created; queued or running counts. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startScheduler } from '../../jobs/index.js';
 import { openRuntime } from '../../runtime.js';
 import { buildServer } from '../../server.js';
 import { configOverrides } from '../context.js';
@@ -13,7 +14,9 @@ export function registerServeCommand(program: Command): void {
       const config = loadConfig(process.env, configOverrides(command));
       const runtime = await openRuntime(config);
       const app = await buildServer(runtime);
+      const scheduler = startScheduler(runtime);
       const shutdown = async () => {
+        await scheduler.stop();
         await app.close();
         await runtime.close();
       };

@@ -75,6 +75,50 @@ for (const engine of engines) {
       assert.deepEqual(report.missing, []);
     });
 
+    test('graph test turns a wrong secret into the AADSTS7000215 remedy', async () => {
+      const wrong = await createGraphConnection(
+        roster.runtime,
+        'acme',
+        {
+          tenantId: tenant.tenantId,
+          clientId: tenant.clientId,
+          clientSecret: 'nope',
+          loginUrl: tenant.url,
+          graphUrl: tenant.url,
+        },
+        { type: 'cli', id: null },
+      );
+      const report = await testGraphConnection(roster.runtime, wrong.connectionId);
+      assert.equal(report.ok, false);
+      assert.equal(report.token, 'failed');
+      assert.equal(report.error?.graphCode, 'AADSTS7000215');
+      assert.match(report.remedies.join(' '), /Certificates & secrets/);
+      const summary = toRunSummary(
+        await waitForSyncRun(
+          roster.runtime,
+          await startSyncRun(roster.runtime, wrong.connectionId, { trigger: 'manual' }),
+        ),
+      );
+      assert.equal(summary.status, 'failed');
+      assert.equal(summary.errors[0]?.graphCode, 'AADSTS7000215');
+      assert.equal(summary.usersCreated, 0);
+    });
+
+    test('graph test names the permissions missing consent', async () => {
+      tenant.roles = ['User.Read.All'];
+      try {
+        const report = await testGraphConnection(roster.runtime, connectionId);
+        assert.equal(report.ok, false);
+        assert.deepEqual(
+          report.missing.map((m) => [m.neededFor, m.anyOf[0]]),
+          [['groups', 'Group.Read.All']],
+        );
+        assert.match(report.remedies.join(' '), /Grant admin consent/);
+      } finally {
+        tenant.roles = ['User.Read.All', 'Group.Read.All'];
+      }
+    });
+
     test('finds groups by the start of a word', async () => {
       const hits = await searchGraphGroups(roster.runtime, connectionId, 'gro');
       assert.equal(hits.length, 3);
