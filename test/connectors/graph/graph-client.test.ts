@@ -6,15 +6,15 @@ import { GraphError } from '../../../src/connectors/graph/graph-error.js';
 /** A fetch that answers from a script and records what it was asked. */
 function scriptedFetch(answers: { status: number; body?: unknown; headers?: Record<string, string> }[]) {
   const calls: { url: string; headers: Record<string, string> }[] = [];
-  const fetch = async (url: string | URL | Request, init?: RequestInit) => {
-    calls.push({ url: String(url), headers: { ...(init?.headers as Record<string, string>) } });
+  const fetch = async (url: string, init?: RequestInit) => {
+    calls.push({ url, headers: { ...(init?.headers as Record<string, string>) } });
     const answer = answers.shift() ?? { status: 500 };
     return new Response(JSON.stringify(answer.body ?? {}), {
       status: answer.status,
       headers: answer.headers ?? {},
     });
   };
-  return { calls, fetch: fetch as typeof globalThis.fetch };
+  return { calls, fetch: fetch as unknown as typeof globalThis.fetch };
 }
 
 function clientWith(answers: Parameters<typeof scriptedFetch>[0]) {
