@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ENTERPRISE, assertScimError, patchUser, sampleUser } from './helpers.js';
+
+describe('RFC 7643 §2.2 mutability', () => {
+  test('refuses to change id or meta', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: 'id', value: 'x' }),
+      'mutability',
+      /"id" is readOnly/,
+    );
+    assertScimError(
+      () =>
+        patchUser(sampleUser(), { op: 'replace', path: 'meta.lastModified', value: '2030-01-01T00:00:00Z' }),
+      'mutability',
+      /readOnly/,
+    );
+    assertScimError(() => patchUser(sampleUser(), { op: 'remove', path: 'meta' }), 'mutability', /readOnly/);
+  });
+
+  test('refuses to write the readOnly groups attribute of a User', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'groups', value: [{ value: 'g' }] }),
+      'mutability',
+      /readOnly/,
+    );
+  });
+
+  test('refuses to change a readOnly sub-attribute such as manager.displayName', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: `${ENTERPRISE}:manager.displayName`, value: 'Boss' }),
+      'mutability',
+      /readOnly/,
+    );
+  });
+
+  test('accepts a path-less value that repeats the current id, as some clients send', () => {
+    const user = patchUser(sampleUser(), {
+      op: 'replace',
+      value: { id: '2819c223-7f76-453a-919d-413861904646', title: 'x' },
+    });
+    assert.equal(user.title, 'x');
+  });
+
+  test('accepts writing the writeOnly password', () => {
+    assert.equal(
+      patchUser(sampleUser(), { op: 'replace', path: 'password', value: 's3cret!' }).password,
+      's3cret!',
+    );
+  });
+});
+
+describe('RFC 7643 §2.3 value types', () => {
+  test('rejects a value of the wrong type with invalidValue', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: 'userName', value: 5 }),
+      'invalidValue',
+      /"userName" must be a string, not a number/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: 'active', value: 'yes' }),
+      'invalidValue',
+      /true or false/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: 'name', value: 'Ann' }),
+      'invalidValue',
+      /an object of sub-attributes/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'emails', value: ['x@y.z'] }),
+      'invalidValue',
+      /an object/,
+    );
+    assertScimError(
+      () =>
+        patchUser(sampleUser(), { op: 'add', path: 'emails', value: [{ value: 'x@y.z', primary: 'maybe' }] }),
+      'invalidValue',
+      /"emails.primary" must be true or false/,
+    );
+  });
+
+  test('rejects a path-less value that is not an object', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', value: 'x' }),
+      'invalidValue',
+      /object of attributes/,
+    );
+  });
+
+  test('rejects a sub-attribute of a simple attribute, and a filter on a single-valued one', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'userName.first', value: 'x' }),
+      'invalidPath',
+      /has no sub-attribute/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'name[givenName eq "x"].familyName', value: 'y' }),
+      'invalidPath',
+      /multi-valued/,
+    );
+  });
+
+  test('rejects a malformed path with invalidPath and a bad filter with invalidFilter', () => {
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'emails[type eq "work"]value', value: 'x' }),
+      'invalidPath',
+      /Operation 1 \(add\): Invalid path/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'emails[type gt true].value', value: 'x' }),
+      'invalidFilter',
+      /booleans|string attribute/,
+    );
+  });
+
+  test("rejects a path naming another resource type's core schema", () => {
+    assertScimError(
+      () =>
+        patchUser(sampleUser(), {
+          op: 'add',
+          path: 'urn:ietf:params:scim:schemas:core:2.0:Group:displayName',
+          value: 'x',
+        }),
+      'invalidPath',
+      /names a schema that User resources do not have/,
+    );
+  });
+
+  test('rejects values nested too deeply, without recursing into them', () => {
+    let deep: unknown = 'x';
+    for (let level = 0; level < 5000; level += 1) deep = { deep };
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'add', path: 'custom', value: deep }),
+      'invalidValue',
+      /nested more than/,
+    );
+  });
+
+  test('keeps "__proto__" an ordinary key and never pollutes prototypes', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as unknown;
+    const user = patchUser(sampleUser(), { op: 'add', path: 'custom', value });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(user.custom), Object.prototype);
+    assert.deepEqual(Object.keys(user.custom as object), ['__proto__', 'ok']);
+  });
+});
