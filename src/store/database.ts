@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } fr
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -15,8 +16,9 @@ export interface Store {
   readonly engine: Engine;
   readonly db: Kysely<Database>;
   /**
-   * Runs `work` in one transaction. SQLite has a single writer and Kysely's driver serialises its
-   * one connection, so no extra locking is needed there; PostgreSQL transactions take row locks.
+   * Runs `work` atomically: all of it commits or none of it does. On SQLite, concurrent works share
+   * one durable commit (group commit, each in its own savepoint); PostgreSQL gives each its own
+   * transaction with row locks.
    */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -58,10 +60,11 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const groupCommit = new SqliteGroupCommit(db);
   return {
     engine: 'sqlite',
     db,
-    transaction: (work) => db.transaction().execute(work),
+    transaction: (work) => groupCommit.run(work),
     close: () => db.destroy(),
   };
 }
