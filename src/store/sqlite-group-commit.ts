@@ -30,7 +30,7 @@ export class SqliteGroupCommit {
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work: work as Work<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work: work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#running) void this.#drain();
     });
   }
