@@ -1,0 +1,68 @@
+import { fastifyCookie } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The portal's cookies. Over https they take the `__Host-` prefix, which browsers accept only
+ * with Secure, Path=/ and no Domain, so no sibling host can plant or read them.
+ * - session: httpOnly (scripts never see it), SameSite=Lax (sent on the top-level redirect back
+ *   from Entra, never on cross-site subrequests or form posts);
+ * - csrf: readable by the portal's script, which echoes it in the `x-csrf-token` header on every
+ *   change; a cross-site page can neither read it nor set the header (double submit);
+ * - sign-in: ties Entra's callback to the browser that started the sign-in (login CSRF).
+ */
+export const csrfHeader = 'x-csrf-token';
+
+export interface CookieNames {
+  session: string;
+  csrf: string;
+  signIn: string;
+}
+
+export function cookieNames(secure: boolean): CookieNames {
+  const prefix = secure ? '__Host-' : '';
+  return {
+    session: `${prefix}roster_session`,
+    csrf: `${prefix}roster_csrf`,
+    signIn: `${prefix}roster_sign_in`,
+  };
+}
+
+export function isSecure(publicUrl: string): boolean {
+  return publicUrl.startsWith('https:');
+}
+
+export function readCookies(request: FastifyRequest): Record<string, string> {
+  const header = request.headers.cookie;
+  return header ? fastifyCookie.parse(header) : {};
+}
+
+export function setCookie(
+  reply: FastifyReply,
+  secure: boolean,
+  name: string,
+  value: string,
+  options: { httpOnly: boolean; maxAgeSeconds: number },
+): void {
+  const cookie = fastifyCookie.serialize(name, value, {
+    path: '/',
+    httpOnly: options.httpOnly,
+    secure,
+    sameSite: 'lax',
+    maxAge: options.maxAgeSeconds,
+  });
+  appendSetCookie(reply, cookie);
+}
+
+export function clearCookie(reply: FastifyReply, secure: boolean, name: string, httpOnly: boolean): void {
+  appendSetCookie(
+    reply,
+    fastifyCookie.serialize(name, '', { path: '/', httpOnly, secure, sameSite: 'lax', maxAge: 0 }),
+  );
+}
+
+function appendSetCookie(reply: FastifyReply, cookie: string): void {
+  const existing = reply.getHeader('set-cookie');
+  const list =
+    existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  void reply.header('set-cookie', [...list, cookie]);
+}

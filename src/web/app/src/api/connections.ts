@@ -1,0 +1,94 @@
+import { del, get, orgPath, post, put, type Query } from './client';
+import type { Page } from './people';
+
+/** Connections, their tokens, policy and sync runs, as the REST API shows them. */
+export interface Connection {
+  id: string;
+  kind: 'scim' | 'graph';
+  name: string;
+  status: string;
+  settings?: Record<string, unknown>;
+  secretExpiresAt?: string | null;
+  lastRequestAt?: string | null;
+  lastRun?: SyncRun | null;
+  createdAt: string;
+}
+
+export interface ScimCreated {
+  connectionId: string;
+  tenantUrl: string;
+  token: string;
+  tokenId?: string;
+}
+
+export interface ScimToken {
+  id: string;
+  hint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface GraphTest {
+  ok: boolean;
+  token: 'acquired' | 'failed';
+  roles: string[];
+  missing: { neededFor: string; anyOf: string[] }[];
+  checks: { users: string; groups: string };
+  error: { code: string; graphCode: string; message: string; remedy?: string } | null;
+  remedies: string[];
+}
+
+export interface DirectoryGroupHit {
+  id: string;
+  displayName: string;
+  description: string | null;
+}
+
+export interface SyncRun {
+  id: string;
+  connectionId: string;
+  trigger: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  dryRun: boolean;
+  full: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: Record<string, number>;
+  errors: { objectId?: string; code?: string; message: string; remedy?: string }[];
+  progress: Record<string, unknown>;
+}
+
+const connection = (id: string, rest = '') => orgPath(`/connections/${encodeURIComponent(id)}${rest}`);
+
+export const listConnections = () => get<Page<Connection>>(orgPath('/connections'));
+export const getConnection = (id: string) => get<Connection>(connection(id));
+export const deleteConnection = (id: string) => del<unknown>(connection(id));
+
+export const createScimConnection = () => post<ScimCreated>(orgPath('/connections'), { kind: 'scim' });
+export const listScimTokens = (id: string) => get<Page<ScimToken>>(connection(id, '/tokens'));
+export const createScimToken = (id: string) => post<ScimToken & { token: string }>(connection(id, '/tokens'));
+export const revokeScimToken = (id: string, tokenId: string) =>
+  del<unknown>(connection(id, `/tokens/${encodeURIComponent(tokenId)}`));
+
+export const createGraphConnection = (body: Record<string, unknown>) =>
+  post<Connection>(orgPath('/connections'), { kind: 'graph', ...body });
+export const updateConnection = (id: string, body: Record<string, unknown>) =>
+  put<Connection>(connection(id), body);
+export const testGraphConnection = (id: string) => post<GraphTest>(connection(id, '/test'));
+export const searchDirectoryGroups = (id: string, search: string) =>
+  get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { search });
+
+export const getPolicy = (id: string) => get<Record<string, unknown>>(connection(id, '/policy'));
+export const setPolicy = (id: string, policy: Record<string, unknown>) =>
+  put<Record<string, unknown>>(connection(id, '/policy'), policy);
+export const getPolicySchema = () => get<Record<string, unknown>>('/api/v1/policy-schema');
+
+export const startRun = (id: string, options: { dryRun?: boolean; full?: boolean }) =>
+  post<SyncRun>(connection(id, '/runs'), options);
+export const listRuns = (id: string, query: Query = {}) => get<Page<SyncRun>>(connection(id, '/runs'), query);
+export const getRun = (id: string, runId: string) =>
+  get<SyncRun>(connection(id, `/runs/${encodeURIComponent(runId)}`));
+export const cancelRun = (id: string, runId: string) =>
+  post<SyncRun>(connection(id, `/runs/${encodeURIComponent(runId)}/cancel`));

@@ -1,0 +1,33 @@
+import { getConnection } from '../api/connections';
+import { GraphConnectionPanel } from '../components/graph-connection-panel';
+import { PolicyPanel } from '../components/policy-panel';
+import { ScimConnectionPanel } from '../components/scim-connection-panel';
+import { SyncPanel } from '../components/sync-panel';
+import { Badge, ErrorNotice, Loading } from '../components/ui';
+import { Link } from '../router';
+import { useAsync } from '../use-async';
+
+/** One connection: its credentials and status, then the policy, then syncing. */
+export function ConnectionPage(props: { connectionId: string }) {
+  const connection = useAsync(() => getConnection(props.connectionId), [props.connectionId]);
+  if (connection.error) return <ErrorNotice error={connection.error} />;
+  if (!connection.data) return <Loading />;
+  const c = connection.data;
+  return (
+    <section>
+      <p>
+        <Link to="/">← Integrations</Link>
+      </p>
+      <h1>
+        {c.name} <Badge value={c.kind === 'scim' ? 'SCIM' : 'Graph'} />
+      </h1>
+      {c.kind === 'scim' ? (
+        <ScimConnectionPanel connection={c} onChange={connection.reload} />
+      ) : (
+        <GraphConnectionPanel connection={c} />
+      )}
+      <PolicyPanel connection={c} />
+      {c.kind === 'graph' && <SyncPanel connectionId={c.id} />}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { listConnections, type Connection } from '../api/connections';
+import { Badge, ErrorNotice, Loading, formatTime } from '../components/ui';
+import { Link } from '../router';
+import { useSession } from '../session-context';
+import { useAsync } from '../use-async';
+
+/** The two ways a directory reaches Roster, as tiles with their connections and status. */
+export function IntegrationsPage() {
+  const { session } = useSession();
+  const connections = useAsync(listConnections, []);
+  const of = (kind: Connection['kind']) => (connections.data?.data ?? []).filter((c) => c.kind === kind);
+  return (
+    <section>
+      <h1>Integrations</h1>
+      <ErrorNotice error={connections.error} />
+      {connections.loading && !connections.data && <Loading />}
+      <div className="tiles">
+        <Tile
+          title="Microsoft Entra ID — provisioning (SCIM)"
+          text="Entra pushes users and groups to Roster as they change. You paste a Tenant URL and a Secret Token into the enterprise application."
+          connections={of('scim')}
+          connectTo="/connections/scim/new"
+          canChange={session.canChange}
+          status={scimStatus}
+        />
+        <Tile
+          title="Microsoft Entra ID — Graph sync"
+          text="Roster reads users and groups from Microsoft Graph with an app registration's credentials, on a schedule or when you ask."
+          connections={of('graph')}
+          connectTo="/connections/graph/new"
+          canChange={session.canChange}
+          status={graphStatus}
+        />
+      </div>
+    </section>
+  );
+}
+
+function scimStatus(c: Connection): string {
+  return c.lastRequestAt
+    ? `Live · last request ${formatTime(c.lastRequestAt)}`
+    : "Waiting for Entra's first request";
+}
+
+function graphStatus(c: Connection): string {
+  const run = c.lastRun;
+  if (!run) return 'Connected · not synced yet';
+  const errors = run.errors.length > 0 ? ` · ${run.errors.length} errors` : '';
+  return `Last sync ${run.status} ${formatTime(run.finishedAt ?? run.startedAt ?? run.createdAt)}${errors}`;
+}
+
+function Tile(props: {
+  title: string;
+  text: string;
+  connections: Connection[];
+  connectTo: string;
+  canChange: boolean;
+  status: (c: Connection) => string;
+}) {
+  return (
+    <article className="tile card" aria-label={props.title}>
+      <h2>{props.title}</h2>
+      <p className="muted">{props.text}</p>
+      {props.connections.length === 0 ? (
+        <p>
+          <Badge value="not connected" />
+        </p>
+      ) : (
+        <ul className="plain">
+          {props.connections.map((c) => (
+            <li key={c.id}>
+              <Badge value={c.status === 'active' ? 'connected' : c.status} />{' '}
+              <Link to={`/connections/${c.id}`}>{c.name}</Link>
+              <div className="muted small connection-status">{props.status(c)}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canChange && (
+        <Link to={props.connectTo} className="button">
+          {props.connections.length === 0 ? 'Connect' : 'Add another'}
+        </Link>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState, type FormEvent } from 'react';
+import { Field, Notice } from '../components/ui';
+import { navigate, useLocation } from '../router';
+
+/**
+ * Sign-in: the admin names their organization and goes to Microsoft; Entra sends them back to
+ * /auth/callback. Errors from that trip come back here as ?error=&message=.
+ */
+export function SignInPage(props: { signedIn: boolean }) {
+  const { query } = useLocation();
+  const [org, setOrg] = useState(query.get('org') ?? window.localStorage.getItem('roster.org') ?? '');
+  const message = query.get('message');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    window.localStorage.setItem('roster.org', org.trim());
+    window.location.assign(`/auth/sign-in?${new URLSearchParams({ org: org.trim() }).toString()}`);
+  };
+  return (
+    <main className="sign-in" id="main">
+      <h1>Roster</h1>
+      <p className="muted">Directory sync from Microsoft Entra ID</p>
+      {message && <Notice kind="error">{message}</Notice>}
+      {props.signedIn && (
+        <Notice>
+          You are signed in.{' '}
+          <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+            Open the portal
+          </a>
+        </Notice>
+      )}
+      <form onSubmit={submit} className="card">
+        <Field
+          label="Organization"
+          name="org"
+          value={org}
+          required
+          autoComplete="organization"
+          placeholder="acme"
+          hint="The short name your platform gave your organization"
+          onChange={(e) => setOrg(e.target.value)}
+        />
+        <button type="submit" className="primary">
+          Sign in with Microsoft
+        </button>
+      </form>
+      <p className="muted small">
+        Operators of this Roster installation: run <code>npx roster admin link</code> for a one-time sign-in
+        link.
+      </p>
+    </main>
+  );
+}
