@@ -33,10 +33,26 @@ export function startThrowawayPostgres({ port = 55432 + Math.floor(Math.random()
     execFileSync(full[0], full[1], { stdio: ['ignore', 'ignore', 'pipe'] });
   };
   if (asRoot) execFileSync('chown', ['postgres', root]);
-  run(path.join(bin, 'initdb'), ['-D', path.join(root, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  run(path.join(bin, 'initdb'), [
+    '-D',
+    path.join(root, 'data'),
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
   run(path.join(bin, 'pg_ctl'), [
-    '-D', path.join(root, 'data'), '-l', path.join(root, 'server.log'), '-w', '-t', '60',
-    '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+    '-D',
+    path.join(root, 'data'),
+    '-l',
+    path.join(root, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
     'start',
   ]);
   const pid = Number(fs.readFileSync(path.join(root, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
