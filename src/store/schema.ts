@@ -21,6 +21,9 @@ export interface Database {
   sync_leases: SyncLeaseTable;
   graph_sync_state: GraphSyncStateTable;
   graph_seen: GraphSeenTable;
+  directory_user_policy: DirectoryUserPolicyTable;
+  credentials: CredentialTable;
+  enrollment_emails: EnrollmentEmailTable;
 }
 
 export interface OrganizationTable {
@@ -364,3 +367,49 @@ export interface ApiKeyTable {
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+/** Per directory user: the source user as its connector described it, so membership changes can re-decide it. */
+export interface DirectoryUserPolicyTable {
+  connection_id: string;
+  directory_user_id: string;
+  organization_id: string;
+  /** The SourceUser as JSON. */
+  source: string;
+  in_scope: number;
+  /** When a user out of scope is to be deleted (lifecycle.outOfScope `delete`); null otherwise. */
+  delete_after: string | null;
+  updated_at: string;
+}
+
+export interface CredentialTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  connection_id: string | null;
+  /** The credential type the organization chose, e.g. `mobile_credential`, `cloud_key`. */
+  type: string;
+  status: 'active' | 'revoked';
+  issued_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+/** The enrollment-email outbox: written with the user, sent after commit, retried, failures kept visible. */
+export interface EnrollmentEmailTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  connection_id: string | null;
+  recipient: string;
+  /** What the message needs (names, organization), as JSON. */
+  data: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export type CredentialRow = Selectable<CredentialTable>;
+export type EnrollmentEmailRow = Selectable<EnrollmentEmailTable>;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { appendEvents, type StoredEvent } from '../store/events.js';
 import type { Change } from './change.js';
 import type { ApplyContext } from './context.js';
@@ -5,20 +6,47 @@ import { applyGroupDelete, applyGroupUpsert } from './apply-group.js';
 import { applyMembersAdd, applyMembersClear, applyMembersRemove } from './apply-members.js';
 import { applyUserDelete, applyUserUpsert } from './apply-user.js';
 import { Outcome } from './outcome.js';
+import { SeatLimitError, checkSeats } from './seat-guard.js';
 
 /**
- * The road: applies a batch of changes through policy inside the caller's transaction, then
- * appends the events they caused to the organization's log in that same transaction. Delivery is
- * woken by the caller after commit, never from inside.
+ * The road: applies a batch of changes through policy inside the caller's transaction, checks the
+ * organization's seat limit, then appends the events they caused to the organization's log in that
+ * same transaction. Delivery (and the enrollment mailer) is woken by the caller after commit.
+ *
+ * With `ctx.dryRun` the batch runs inside a savepoint that is rolled back: the outcome says
+ * exactly what would change (`outcome.planned()`), a seat-limit breach is reported on
+ * `outcome.seatCheck` instead of thrown, and no events are returned because none were kept.
  */
 export async function applyChanges(
   ctx: ApplyContext,
   changes: readonly Change[],
 ): Promise<{ outcome: Outcome; events: StoredEvent[] }> {
-  const outcome = new Outcome();
-  for (const change of changes) await applyChange(ctx, change, outcome);
+  if (ctx.dryRun === true) return { outcome: await dryRunChanges(ctx, changes), events: [] };
+  const outcome = await applyAll(ctx, changes);
+  const seats = await checkSeats(ctx, outcome);
+  if (seats?.exceeded) throw new SeatLimitError(seats);
   const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
   return { outcome, events };
+}
+
+/** Applies the batch and rolls it back, returning what it would have done. */
+export async function dryRunChanges(ctx: ApplyContext, changes: readonly Change[]): Promise<Outcome> {
+  await sql.raw('savepoint roster_dry_run').execute(ctx.trx);
+  try {
+    const outcome = await applyAll(ctx, changes);
+    await checkSeats(ctx, outcome);
+    outcome.dryRun = true;
+    return outcome;
+  } finally {
+    await sql.raw('rollback to savepoint roster_dry_run').execute(ctx.trx);
+    await sql.raw('release savepoint roster_dry_run').execute(ctx.trx);
+  }
+}
+
+async function applyAll(ctx: ApplyContext, changes: readonly Change[]): Promise<Outcome> {
+  const outcome = new Outcome();
+  for (const change of changes) await applyChange(ctx, change, outcome);
+  return outcome;
 }
 
 async function applyChange(ctx: ApplyContext, change: Change, outcome: Outcome): Promise<void> {

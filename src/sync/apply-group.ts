@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { policyReadsGroups } from '../domain/policy/evaluate-scope.js';
 import { toGroupView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
 import { deleteDirectoryGroup, getDirectoryGroup, saveDirectoryGroup } from '../store/directory.js';
 import { deleteGroup, findGroup, insertGroup, renameGroup } from '../store/groups.js';
 import type { GroupRow } from '../store/schema.js';
+import { applyMembersClear, projectExistingMembers } from './apply-members.js';
 import type { DirectoryGroupInput } from './change.js';
 import type { ApplyContext } from './context.js';
+import { findGroupMapping, resolveMappedGroup } from './group-mapping.js';
 import type { Outcome } from './outcome.js';
 
+/**
+ * A directory group becomes: the platform group its mapping names; a mirrored platform group of
+ * its own (unmapped, `groups.unmapped: mirror`); or nothing (`ignore`).
+ */
 export async function applyGroupUpsert(
   ctx: ApplyContext,
   input: DirectoryGroupInput,
@@ -15,8 +22,15 @@ export async function applyGroupUpsert(
 ): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
   const existing = await getDirectoryGroup(trx, connectionId, input.id);
-  let groupId = existing?.group_id ?? null;
-  if (groupId === null && ctx.policy.groups.unmapped === 'mirror') groupId = randomUUID();
+  const mapped = findGroupMapping(ctx, {
+    id: input.id,
+    externalId: input.externalId,
+    displayName: input.displayName,
+  });
+  let groupId: string | null;
+  if (mapped) groupId = await resolveMappedGroup(ctx, mapped, outcome);
+  else if (existing?.group_id && (await isMirrorOf(ctx, existing.group_id))) groupId = existing.group_id;
+  else groupId = ctx.policy.groups.unmapped === 'mirror' ? randomUUID() : null;
 
   await saveDirectoryGroup(
     trx,
@@ -52,22 +66,49 @@ export async function applyGroupUpsert(
     };
     await insertGroup(trx, row);
     outcome.emit('group.created', { group: toGroupView(row) }, 'groupsCreated');
-  } else if (group.source_connection_id === connectionId && group.display_name !== input.displayName) {
+  } else if (
+    !mapped &&
+    group.source_connection_id === connectionId &&
+    group.display_name !== input.displayName
+  ) {
+    // A mapped platform group keeps its own name; only a mirror follows the directory's.
     await renameGroup(trx, organizationId, group.id, input.displayName, now);
     const view = toGroupView({ ...group, display_name: input.displayName, updated_at: now });
     outcome.emit('group.updated', { group: view, changed: ['displayName'] }, 'groupsUpdated');
   }
+  // The group now projects elsewhere (a mapping added, or a mirror after `ignore`): its members follow.
+  if (existing !== undefined && existing.group_id !== groupId)
+    await projectExistingMembers(ctx, input.id, groupId, outcome);
 }
 
 export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {
   const { trx, organizationId, connectionId } = ctx;
   const existing = await getDirectoryGroup(trx, connectionId, id);
   if (!existing) throw new RosterError('not_found', `Group "${id}" was not found`);
+  const mapped = findGroupMapping(ctx, {
+    id,
+    externalId: existing.external_id,
+    displayName: existing.display_name,
+  });
+  // Members leave first, so auto-remove, scope and role rules see the group go.
+  if (mapped || policyReadsGroups(ctx.policy)) await applyMembersClear(ctx, id, outcome);
   await deleteDirectoryGroup(trx, connectionId, id);
-  if (!existing.group_id) return;
+  if (!existing.group_id || mapped) return;
   const group = await findGroup(trx, organizationId, existing.group_id);
   // Only a group this connection mirrored goes away with it; mapped platform groups stay.
-  if (!group || group.source_connection_id !== connectionId) return;
+  if (!group || !(await isMirrorOf(ctx, group.id))) return;
   await deleteGroup(trx, organizationId, group.id);
   outcome.emit('group.deleted', { group: toGroupView(group) }, 'groupsDeleted');
+}
+
+/** A platform group this connection created as a mirror: its own source, and no mapping's target. */
+async function isMirrorOf(ctx: ApplyContext, groupId: string): Promise<boolean> {
+  const group = await findGroup(ctx.trx, ctx.organizationId, groupId);
+  if (!group || group.source_connection_id !== ctx.connectionId) return false;
+  return !ctx.policy.groups.mappings.some(
+    (mapping) =>
+      ('id' in mapping.platformGroup && mapping.platformGroup.id === groupId) ||
+      ('create' in mapping.platformGroup &&
+        mapping.platformGroup.create.toLowerCase() === group.display_name.toLowerCase()),
+  );
 }

@@ -1,3 +1,6 @@
+import { policyReadsGroups } from '../domain/policy/evaluate-scope.js';
+import { getDirectoryUserPolicy } from '../store/directory-user-policy.js';
+import { memberTypes, stillReachPlatformGroup } from '../store/directory-memberships.js';
 import {
   deleteDirectoryMembers,
   directoryUsersByIds,
@@ -9,11 +12,16 @@ import {
 import { addGroupMembers, removeGroupMembers } from '../store/groups.js';
 import type { DirectoryMemberRef } from './change.js';
 import type { ApplyContext } from './context.js';
+import { autoRemoves, findGroupMapping } from './group-mapping.js';
 import type { Outcome } from './outcome.js';
+import { projectDirectoryUser } from './project-user.js';
+import { affectedUsers } from './user-groups.js';
 
 /**
  * Membership changes touch only the rows named: adding one member to a 100,000-member group costs
- * the same as adding one to a group of two.
+ * the same as adding one to a group of two. When policy reads groups (group scope, `memberOf`
+ * filters, role rules), the users a change touches are decided again: a user added to a group in
+ * scope comes in, one removed goes out through the lifecycle.
  */
 export async function applyMembersAdd(
   ctx: ApplyContext,
@@ -41,14 +49,16 @@ export async function applyMembersAdd(
       member_type: member.type,
     })),
   );
-  const platformGroupId = await platformGroupOf(ctx, groupId);
-  if (platformGroupId === null) return;
+  // Users coming into scope are created here and join all their groups, this one included.
+  await redecideUsers(ctx, fresh, outcome);
+  const group = await getDirectoryGroup(trx, connectionId, groupId);
+  if (!group?.group_id) return;
   const userIds = await platformUsersOf(
     ctx,
     fresh.filter((member) => member.type === 'user').map((member) => member.id),
   );
-  for (const userId of await addGroupMembers(trx, organizationId, platformGroupId, userIds, now)) {
-    outcome.emit('group.member_added', { groupId: platformGroupId, userId }, 'membershipsAdded');
+  for (const userId of await addGroupMembers(trx, organizationId, group.group_id, userIds, now)) {
+    outcome.emit('group.member_added', { groupId: group.group_id, userId }, 'membershipsAdded');
   }
 }
 
@@ -59,16 +69,36 @@ export async function applyMembersRemove(
   outcome: Outcome,
 ): Promise<void> {
   const { trx, connectionId, now } = ctx;
-  const present = [...(await existingDirectoryMembers(trx, connectionId, groupId, memberIds))];
-  if (present.length === 0) return;
+  const types = await memberTypes(trx, connectionId, groupId, [...new Set(memberIds)]);
+  if (types.size === 0) return;
+  const present = [...types.keys()];
   await deleteDirectoryMembers(trx, connectionId, groupId, present);
-  if (!ctx.policy.lifecycle.autoRemoveFromGroups) return;
-  const platformGroupId = await platformGroupOf(ctx, groupId);
-  if (platformGroupId === null) return;
-  const userIds = await platformUsersOf(ctx, present);
-  for (const userId of await removeGroupMembers(trx, platformGroupId, userIds, now)) {
-    outcome.emit('group.member_removed', { groupId: platformGroupId, userId }, 'membershipsRemoved');
+  const group = await getDirectoryGroup(trx, connectionId, groupId);
+  if (group?.group_id) {
+    const platformGroupId = group.group_id;
+    const mapped = findGroupMapping(ctx, {
+      id: group.id,
+      externalId: group.external_id,
+      displayName: group.display_name,
+    });
+    if (autoRemoves(ctx, mapped?.mapping)) {
+      const users = present.filter((id) => types.get(id) === 'user');
+      // A user still in another directory group that projects onto the same platform group stays.
+      const kept = await stillReachPlatformGroup(trx, connectionId, platformGroupId, users);
+      const userIds = await platformUsersOf(
+        ctx,
+        users.filter((id) => !kept.has(id)),
+      );
+      for (const userId of await removeGroupMembers(trx, platformGroupId, userIds, now)) {
+        outcome.emit('group.member_removed', { groupId: platformGroupId, userId }, 'membershipsRemoved');
+      }
+    }
   }
+  await redecideUsers(
+    ctx,
+    present.map((id) => ({ id, type: types.get(id) ?? 'user' })),
+    outcome,
+  );
 }
 
 export async function applyMembersClear(ctx: ApplyContext, groupId: string, outcome: Outcome): Promise<void> {
@@ -84,9 +114,52 @@ export async function applyMembersClear(ctx: ApplyContext, groupId: string, outc
   }
 }
 
-async function platformGroupOf(ctx: ApplyContext, directoryGroupId: string): Promise<string | null> {
-  const group = await getDirectoryGroup(ctx.trx, ctx.connectionId, directoryGroupId);
-  return group?.group_id ?? null;
+/** A directory group now projects onto another platform group: its current user members join it. */
+export async function projectExistingMembers(
+  ctx: ApplyContext,
+  directoryGroupId: string,
+  platformGroupId: string | null,
+  outcome: Outcome,
+): Promise<void> {
+  if (platformGroupId === null) return;
+  let after: string | undefined;
+  for (;;) {
+    const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    if (page.length === 0) return;
+    after = page[page.length - 1]?.member_id;
+    const users = page.filter((row) => row.member_type === 'user').map((row) => row.member_id);
+    const userIds = await platformUsersOf(ctx, users);
+    for (const userId of await addGroupMembers(
+      ctx.trx,
+      ctx.organizationId,
+      platformGroupId,
+      userIds,
+      ctx.now,
+    )) {
+      outcome.emit('group.member_added', { groupId: platformGroupId, userId }, 'membershipsAdded');
+    }
+  }
+}
+
+/**
+ * Decides the touched users again from their stored source. A user that policy now rejects is
+ * recorded, never thrown: the membership change itself is sound, and one user must not stop it.
+ */
+async function redecideUsers(
+  ctx: ApplyContext,
+  members: readonly DirectoryMemberRef[],
+  outcome: Outcome,
+): Promise<void> {
+  if (!policyReadsGroups(ctx.policy)) return;
+  const ids = await affectedUsers(ctx, members);
+  for (const row of await directoryUsersByIds(ctx.trx, ctx.connectionId, ids)) {
+    const state = await getDirectoryUserPolicy(ctx.trx, ctx.connectionId, row.id);
+    if (state === undefined) continue;
+    await projectDirectoryUser(ctx, row, state.source, outcome, 'record');
+  }
 }
 
 async function platformUsersOf(ctx: ApplyContext, directoryUserIds: readonly string[]): Promise<string[]> {

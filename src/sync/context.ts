@@ -15,4 +15,9 @@ export interface ApplyContext {
    * `record`: a rejected object is recorded and the others go on (Graph runs).
    */
   readonly onReject: 'throw' | 'record';
+  /**
+   * Apply the batch inside a savepoint and roll it back at the end: the outcome (counts, planned
+   * events, errors, seat check) is exactly what the batch would do, and nothing is kept.
+   */
+  readonly dryRun?: boolean | undefined;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDirectoryCommands } from './directory.js';
 import { registerGraphCommands } from './graph.js';
 import { registerOrgCommands } from './org.js';
+import { registerPolicyCommands } from './policy.js';
 import { registerScimCommands } from './scim.js';
 import { registerServeCommand } from './serve.js';
 import { registerSyncCommands } from './sync.js';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerDirectoryCommands(program);
   registerGraphCommands(program);
   registerSyncCommands(program);
+  registerPolicyCommands(program);
 }

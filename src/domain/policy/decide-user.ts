@@ -1,13 +1,20 @@
 import type { PlatformUserFields, SourceUser, UserStatus } from '../source-user.js';
 import { defaultMappings, evaluateMapping } from './attribute-mapping.js';
-import type { Policy } from './policy.js';
+import { evaluateScope } from './evaluate-scope.js';
+import type { DirectoryGroupFacts, Policy } from './policy.js';
+import { decideRoles } from './roles.js';
 
 /**
- * Decides what a directory user becomes on the platform. Pure: the sync engine loads the state,
- * calls this, and writes the outcome.
+ * Decides what a directory user becomes on the platform. Pure: the sync engine loads the state
+ * (the user's directory groups), calls this, and writes the outcome.
+ *
+ * - `exclude`: out of scope; the platform does not get (or no longer keeps) this user.
+ * - `reject`: in scope but unusable (a required field missing); skipped with a per-user error.
+ * - `upsert`: the platform fields, roles and status.
  */
 export type UserDecision =
   | { action: 'upsert'; fields: PlatformUserFields; status: UserStatus }
+  | { action: 'exclude'; reason: string }
   | { action: 'reject'; field: string; message: string };
 
 /** The platform fields a user cannot exist without, and the source attribute to blame. */
@@ -19,7 +26,14 @@ const requiredFields = [
 
 const namedFields = new Set(['email', 'userName', 'givenName', 'familyName', 'displayName']);
 
-export function decideUser(policy: Policy, source: SourceUser): UserDecision {
+export function decideUser(
+  policy: Policy,
+  source: SourceUser,
+  groups: readonly DirectoryGroupFacts[] = [],
+): UserDecision {
+  const scope = evaluateScope(policy, { attributes: source.attributes, groups });
+  if (!scope.inScope) return { action: 'exclude', reason: scope.reason };
+
   const mapping = { ...defaultMappings[source.connectorKind], ...policy.attributeMapping };
   const values: Record<string, string> = {};
   for (const [field, expression] of Object.entries(mapping)) {
@@ -28,7 +42,7 @@ export function decideUser(policy: Policy, source: SourceUser): UserDecision {
   }
   for (const required of requiredFields) {
     if (values[required.field] === undefined) {
-      const attribute = required[source.connectorKind];
+      const attribute = sourceFieldOf(policy, source, required);
       return {
         action: 'reject',
         field: attribute,
@@ -40,7 +54,7 @@ export function decideUser(policy: Policy, source: SourceUser): UserDecision {
   if (!isEmail(email)) {
     return {
       action: 'reject',
-      field: requiredFields[2][source.connectorKind],
+      field: sourceFieldOf(policy, source, requiredFields[2]),
       message: `"${email}" is not an email address`,
     };
   }
@@ -56,9 +70,27 @@ export function decideUser(policy: Policy, source: SourceUser): UserDecision {
       familyName: values.familyName ?? '',
       displayName: values.displayName ?? null,
       attributes,
-      roles: [...source.roles],
+      roles: decideRoles(policy, source.roles, groups),
     },
   };
+}
+
+/**
+ * The attribute an error names: the source attribute of the connector's default mapping, or, when
+ * the organization mapped the field itself, the mapping entry (`attributeMapping.email`).
+ */
+function sourceFieldOf(
+  policy: Policy,
+  source: SourceUser,
+  required: (typeof requiredFields)[number],
+): string {
+  if (policy.attributeMapping[required.field] !== undefined) return `attributeMapping.${required.field}`;
+  return required[source.connectorKind];
+}
+
+export function emailFieldOf(policy: Policy, connectorKind: 'scim' | 'graph'): string {
+  if (policy.attributeMapping.email !== undefined) return 'attributeMapping.email';
+  return requiredFields[2][connectorKind];
 }
 
 function isEmail(value: string): boolean {

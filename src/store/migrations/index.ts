@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as core from './0001-core.js';
 import * as graph from './0002-graph.js';
+import * as policy from './0003-policy.js';
 import * as eventsApi from './0004-events-api.js';
 import * as sso from './0005-sso.js';
 
@@ -11,6 +12,7 @@ import * as sso from './0005-sso.js';
 const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-graph': graph,
+  '0003-policy': policy,
   '0004-events-api': eventsApi,
   '0005-sso': sso,
 };

@@ -1,0 +1,151 @@
+import { sql } from 'kysely';
+import type { DirectoryGroupFacts } from '../domain/policy/policy.js';
+import type { Executor } from './database.js';
+
+/**
+ * Membership queries policy needs beyond the SCIM view: a user's groups (and the groups above
+ * them, for nested scope), the users below a group, and which users still reach a platform group
+ * through another directory group. Each walks the `(connection_id, member_id)` or primary-key index.
+ */
+
+const chunkSize = 500;
+
+/** Groups that directly contain any of `memberIds`. */
+export async function parentGroupIds(
+  db: Executor,
+  connectionId: string,
+  memberIds: readonly string[],
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < memberIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_memberships')
+      .select('group_id')
+      .where('connection_id', '=', connectionId)
+      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .execute();
+    for (const row of rows) found.add(row.group_id);
+  }
+  return [...found];
+}
+
+/** The members of groups, with their type, as rows (a group's members are read whole, so callers page by group). */
+export async function membersOfGroups(
+  db: Executor,
+  connectionId: string,
+  groupIds: readonly string[],
+): Promise<{ member_id: string; member_type: 'user' | 'group' }[]> {
+  const rows: { member_id: string; member_type: 'user' | 'group' }[] = [];
+  for (let i = 0; i < groupIds.length; i += chunkSize) {
+    rows.push(
+      ...(await db
+        .selectFrom('directory_memberships')
+        .select(['member_id', 'member_type'])
+        .where('connection_id', '=', connectionId)
+        .where('group_id', 'in', groupIds.slice(i, i + chunkSize))
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** The member type of each of `memberIds` in a group, for members about to be removed. */
+export async function memberTypes(
+  db: Executor,
+  connectionId: string,
+  groupId: string,
+  memberIds: readonly string[],
+): Promise<Map<string, 'user' | 'group'>> {
+  const types = new Map<string, 'user' | 'group'>();
+  for (let i = 0; i < memberIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_memberships')
+      .select(['member_id', 'member_type'])
+      .where('connection_id', '=', connectionId)
+      .where('group_id', '=', groupId)
+      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .execute();
+    for (const row of rows) types.set(row.member_id, row.member_type);
+  }
+  return types;
+}
+
+export async function directoryGroupFacts(
+  db: Executor,
+  connectionId: string,
+  groupIds: readonly string[],
+): Promise<DirectoryGroupFacts[]> {
+  const facts: DirectoryGroupFacts[] = [];
+  for (let i = 0; i < groupIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_groups')
+      .select(['id', 'external_id', 'display_name'])
+      .where('connection_id', '=', connectionId)
+      .where('id', 'in', groupIds.slice(i, i + chunkSize))
+      .execute();
+    for (const row of rows)
+      facts.push({ id: row.id, externalId: row.external_id, displayName: row.display_name });
+  }
+  return facts;
+}
+
+/**
+ * Of `directoryUserIds`, those still directly in another directory group of this connection that
+ * projects onto `platformGroupId`: auto-remove must leave them in the platform group.
+ */
+export async function stillReachPlatformGroup(
+  db: Executor,
+  connectionId: string,
+  platformGroupId: string,
+  directoryUserIds: readonly string[],
+): Promise<Set<string>> {
+  const kept = new Set<string>();
+  for (let i = 0; i < directoryUserIds.length; i += chunkSize) {
+    const rows = await db
+      .selectFrom('directory_memberships as m')
+      .innerJoin('directory_groups as g', (join) =>
+        join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
+      )
+      .select('m.member_id')
+      .where('m.connection_id', '=', connectionId)
+      .where('g.group_id', '=', platformGroupId)
+      .where('m.member_id', 'in', directoryUserIds.slice(i, i + chunkSize))
+      .execute();
+    for (const row of rows) kept.add(row.member_id);
+  }
+  return kept;
+}
+
+/** Platform groups a directory user reaches through its direct directory groups. */
+export async function platformGroupsOfDirectoryUser(
+  db: Executor,
+  connectionId: string,
+  directoryUserId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('directory_memberships as m')
+    .innerJoin('directory_groups as g', (join) =>
+      join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
+    )
+    .select('g.group_id')
+    .where('m.connection_id', '=', connectionId)
+    .where('m.member_id', '=', directoryUserId)
+    .where('g.group_id', 'is not', null)
+    .execute();
+  return [...new Set(rows.map((row) => row.group_id).filter((id): id is string => id !== null))];
+}
+
+/** A platform group of the organization by name, case-insensitively, for mappings that create by name. */
+export async function findGroupByName(
+  db: Executor,
+  organizationId: string,
+  name: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('groups')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where(sql<string>`lower(display_name)`, '=', name.toLowerCase())
+    .orderBy('created_at')
+    .executeTakeFirst();
+}

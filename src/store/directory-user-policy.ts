@@ -1,0 +1,89 @@
+import type { SourceUser } from '../domain/source-user.js';
+import type { Executor } from './database.js';
+
+/**
+ * What the engine remembers of each directory user for policy: the source user as its connector
+ * described it (so a membership change can re-decide the user without the connector), whether it
+ * is in scope, and when a user out of scope is due for deletion.
+ */
+export interface DirectoryUserPolicy {
+  source: SourceUser;
+  inScope: boolean;
+  deleteAfter: string | null;
+}
+
+export async function getDirectoryUserPolicy(
+  db: Executor,
+  connectionId: string,
+  directoryUserId: string,
+): Promise<DirectoryUserPolicy | undefined> {
+  const row = await db
+    .selectFrom('directory_user_policy')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('directory_user_id', '=', directoryUserId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    source: JSON.parse(row.source) as SourceUser,
+    inScope: row.in_scope === 1,
+    deleteAfter: row.delete_after,
+  };
+}
+
+export async function saveDirectoryUserPolicy(
+  db: Executor,
+  key: { organizationId: string; connectionId: string; directoryUserId: string },
+  state: DirectoryUserPolicy,
+  now: string,
+): Promise<void> {
+  const values = {
+    source: JSON.stringify(state.source),
+    in_scope: state.inScope ? 1 : 0,
+    delete_after: state.deleteAfter,
+    updated_at: now,
+  };
+  await db
+    .insertInto('directory_user_policy')
+    .values({
+      connection_id: key.connectionId,
+      directory_user_id: key.directoryUserId,
+      organization_id: key.organizationId,
+      ...values,
+    })
+    .onConflict((oc) => oc.columns(['connection_id', 'directory_user_id']).doUpdateSet(values))
+    .execute();
+}
+
+export async function deleteDirectoryUserPolicy(
+  db: Executor,
+  connectionId: string,
+  directoryUserId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('directory_user_policy')
+    .where('connection_id', '=', connectionId)
+    .where('directory_user_id', '=', directoryUserId)
+    .execute();
+}
+
+/** Directory users whose deletion deadline has passed, oldest first, a batch at a time. */
+export async function dueDeletions(
+  db: Executor,
+  now: string,
+  limit: number,
+): Promise<{ organizationId: string; connectionId: string; directoryUserId: string }[]> {
+  const rows = await db
+    .selectFrom('directory_user_policy')
+    .select(['organization_id', 'connection_id', 'directory_user_id'])
+    .where('delete_after', 'is not', null)
+    .where('delete_after', '<=', now)
+    .orderBy('delete_after')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    organizationId: row.organization_id,
+    connectionId: row.connection_id,
+    directoryUserId: row.directory_user_id,
+  }));
+}

@@ -1,0 +1,83 @@
+import { isoNow } from '../clock.js';
+import { policyJsonSchema } from '../domain/policy/policy-schema.js';
+import { resolvePolicy, type Policy } from '../domain/policy/policy.js';
+import { validatePolicy } from '../domain/policy/validate-policy.js';
+import type { Runtime } from '../runtime.js';
+import { appendAudit, type Actor } from '../store/audit.js';
+import { getConnection, updateConnectionPolicy, type ConnectionKind } from '../store/connections.js';
+
+/**
+ * Reading and setting a connection's policy: the service behind `roster policy get|set` and the
+ * REST API. The stored document is kept as the admin wrote it (defaults may improve later); the
+ * effective policy is that document over today's defaults. Every set is audited with before and after.
+ */
+export interface PolicyDocument {
+  connectionId: string;
+  organizationId: string;
+  kind: ConnectionKind;
+  /** The document as set (members left out take defaults). */
+  policy: Record<string, unknown>;
+  /** What the engine applies: the document over the defaults. */
+  effective: Policy;
+}
+
+export async function getPolicy(
+  runtime: Runtime,
+  connectionId: string,
+  options: { organizationId?: string } = {},
+): Promise<PolicyDocument> {
+  const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
+  return {
+    connectionId: connection.id,
+    organizationId: connection.organizationId,
+    kind: connection.kind,
+    policy: connection.policy,
+    effective: resolvePolicy(connection.kind, connection.policy),
+  };
+}
+
+/**
+ * Validates and stores a policy. Invalid input throws `invalid_input` naming the field
+ * (`scope.filter.and[0].equals`) and changes nothing. The new policy applies to the changes that
+ * arrive from now on; `reconcileConnection` applies it to the users already synced.
+ */
+export async function setPolicy(
+  runtime: Runtime,
+  connectionId: string,
+  json: unknown,
+  actor: Actor,
+  options: { organizationId?: string } = {},
+): Promise<PolicyDocument> {
+  const now = isoNow(runtime.clock);
+  return runtime.store.transaction(async (trx) => {
+    const connection = await getConnection(trx, connectionId, options.organizationId);
+    const effective = validatePolicy(json, connection.kind);
+    const policy = json as Record<string, unknown>;
+    await updateConnectionPolicy(trx, connection.organizationId, connection.id, policy, now);
+    await appendAudit(
+      trx,
+      connection.organizationId,
+      actor,
+      [
+        {
+          action: 'connection.policy_set',
+          targetType: 'connection',
+          targetId: connection.id,
+          connectionId: connection.id,
+          before: connection.policy,
+          after: policy,
+        },
+      ],
+      now,
+    );
+    return {
+      connectionId: connection.id,
+      organizationId: connection.organizationId,
+      kind: connection.kind,
+      policy,
+      effective,
+    };
+  });
+}
+
+export { policyJsonSchema, validatePolicy };

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { decideUser, emailFieldOf } from '../domain/policy/decide-user.js';
+import type { PlatformUserFields, SourceUser } from '../domain/source-user.js';
+import { toUserView } from '../domain/views.js';
+import { invalidInput } from '../errors.js';
+import { getDirectoryUserPolicy, saveDirectoryUserPolicy } from '../store/directory-user-policy.js';
+import { platformGroupsOfDirectoryUser } from '../store/directory-memberships.js';
+import { addGroupMembers } from '../store/groups.js';
+import type { UserRow } from '../store/schema.js';
+import { findUser, findUserByExternalId, insertUser, updateUser } from '../store/users.js';
+import type { ApplyContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { afterStatusChange, deletePlatformUser, onUserCreated } from './user-effects.js';
+import { loadUserGroups } from './user-groups.js';
+
+/**
+ * Projects one directory user onto the platform through policy: loads what policy reads (the
+ * user's directory groups), asks `decideUser`, and writes what it decided. Used when the source
+ * changes the user, and again when the user's memberships change (scope and role rules read them).
+ */
+export async function projectDirectoryUser(
+  ctx: ApplyContext,
+  directoryUser: { id: string; user_id: string | null },
+  source: SourceUser,
+  outcome: Outcome,
+  onReject: 'throw' | 'record',
+): Promise<void> {
+  const { trx, organizationId, connectionId } = ctx;
+  const key = { organizationId, connectionId, directoryUserId: directoryUser.id };
+  const previous = await getDirectoryUserPolicy(trx, connectionId, directoryUser.id);
+  const decision = decideUser(ctx.policy, source, await loadUserGroups(ctx, directoryUser.id));
+  let user = directoryUser.user_id ? await findUser(trx, organizationId, directoryUser.user_id) : undefined;
+
+  if (decision.action === 'exclude') {
+    if (previous?.inScope !== false) outcome.count('usersOutOfScope');
+    // Only the connection that brought the user in takes it out; another source may still want it.
+    const deleteAfter =
+      user !== undefined && user.source_connection_id === connectionId
+        ? await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome)
+        : null;
+    await saveDirectoryUserPolicy(trx, key, { source, inScope: false, deleteAfter }, ctx.now);
+    return;
+  }
+  await saveDirectoryUserPolicy(trx, key, { source, inScope: true, deleteAfter: null }, ctx.now);
+  if (decision.action === 'reject') return reject(ctx, directoryUser.id, decision, outcome, onReject);
+
+  // The same person reached through another connection is one platform user, joined by object id.
+  if (!user && source.objectId) user = await findUserByExternalId(trx, organizationId, source.objectId);
+  const columns = userColumns(decision.fields, decision.status);
+  const taken = await emailTakenBy(ctx, columns.email_key, user?.id);
+  if (taken) {
+    const message = `The email "${columns.email}" is already used by another user of this organization`;
+    return reject(
+      ctx,
+      directoryUser.id,
+      { field: emailFieldOf(ctx.policy, ctx.connectorKind), message },
+      outcome,
+      onReject,
+    );
+  }
+
+  if (!user) {
+    const row: UserRow = {
+      id: randomUUID(),
+      organization_id: organizationId,
+      ...columns,
+      source: ctx.connectorKind,
+      source_connection_id: connectionId,
+      external_id: source.objectId,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+    await insertUser(trx, row);
+    await linkDirectoryUser(ctx, directoryUser.id, row.id);
+    outcome.emit('user.created', { user: toUserView(row) }, 'usersCreated');
+    await onUserCreated(ctx, row, outcome);
+    await joinPlatformGroups(ctx, directoryUser.id, row.id, outcome);
+    return;
+  }
+  if (directoryUser.user_id !== user.id) await linkDirectoryUser(ctx, directoryUser.id, user.id);
+
+  const changed = changedColumns(user, columns);
+  if (changed.length > 0) {
+    const next: UserRow = { ...user, ...columns, updated_at: ctx.now };
+    await updateUser(trx, organizationId, user.id, { ...columns, updated_at: ctx.now });
+    const fieldChanges = changed.filter((column) => column !== 'status');
+    if (fieldChanges.length > 0) {
+      outcome.emit('user.updated', { user: toUserView(next), changed: fieldChanges }, 'usersUpdated');
+    }
+    await afterStatusChange(ctx, user, next, outcome);
+  }
+  // Back in scope (or newly linked): the user takes its place in the groups it belongs to.
+  if (previous?.inScope === false || directoryUser.user_id !== user.id) {
+    await joinPlatformGroups(ctx, directoryUser.id, user.id, outcome);
+  }
+}
+
+/**
+ * A user who leaves the scope becomes inactive; with `outOfScope: delete` it is deleted once the
+ * grace period ends (at once for zero days). Returns the deletion deadline to remember.
+ */
+async function leaveScope(
+  ctx: ApplyContext,
+  user: UserRow,
+  deadline: string | null,
+  outcome: Outcome,
+): Promise<string | null> {
+  const { lifecycle } = ctx.policy;
+  if (lifecycle.outOfScope === 'delete' && lifecycle.deleteAfterDays === 0) {
+    await deletePlatformUser(ctx, user, outcome);
+    return null;
+  }
+  if (user.status !== 'inactive') {
+    const next: UserRow = { ...user, status: 'inactive', updated_at: ctx.now };
+    await updateUser(ctx.trx, ctx.organizationId, user.id, { status: 'inactive', updated_at: ctx.now });
+    await afterStatusChange(ctx, user, next, outcome);
+  }
+  if (lifecycle.outOfScope !== 'delete') return null;
+  return deadline ?? new Date(Date.parse(ctx.now) + lifecycle.deleteAfterDays * 86_400_000).toISOString();
+}
+
+function reject(
+  ctx: ApplyContext,
+  objectId: string,
+  problem: { field: string; message: string },
+  outcome: Outcome,
+  onReject: 'throw' | 'record',
+): void {
+  if (onReject === 'throw') throw invalidInput(problem.message, problem.field);
+  outcome.errors.push({ objectId, field: problem.field, message: problem.message });
+}
+
+/** Checked before writing: on PostgreSQL a failed insert would poison the whole transaction. */
+async function emailTakenBy(
+  ctx: ApplyContext,
+  emailKey: string,
+  exceptUserId: string | undefined,
+): Promise<boolean> {
+  let query = ctx.trx
+    .selectFrom('users')
+    .select('id')
+    .where('organization_id', '=', ctx.organizationId)
+    .where('email_key', '=', emailKey);
+  if (exceptUserId !== undefined) query = query.where('id', '!=', exceptUserId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+async function linkDirectoryUser(ctx: ApplyContext, directoryUserId: string, userId: string): Promise<void> {
+  await ctx.trx
+    .updateTable('directory_users')
+    .set({ user_id: userId })
+    .where('connection_id', '=', ctx.connectionId)
+    .where('id', '=', directoryUserId)
+    .execute();
+}
+
+/** Adds the user to the platform groups its directory groups project onto. */
+async function joinPlatformGroups(
+  ctx: ApplyContext,
+  directoryUserId: string,
+  userId: string,
+  outcome: Outcome,
+): Promise<void> {
+  for (const groupId of await platformGroupsOfDirectoryUser(ctx.trx, ctx.connectionId, directoryUserId)) {
+    for (const added of await addGroupMembers(ctx.trx, ctx.organizationId, groupId, [userId], ctx.now)) {
+      outcome.emit('group.member_added', { groupId, userId: added }, 'membershipsAdded');
+    }
+  }
+}
+
+type UserColumns = Pick<
+  UserRow,
+  | 'email'
+  | 'email_key'
+  | 'user_name'
+  | 'given_name'
+  | 'family_name'
+  | 'display_name'
+  | 'status'
+  | 'attributes'
+  | 'roles'
+>;
+
+function userColumns(fields: PlatformUserFields, status: UserRow['status']): UserColumns {
+  return {
+    email: fields.email,
+    email_key: fields.email.toLowerCase(),
+    user_name: fields.userName,
+    given_name: fields.givenName,
+    family_name: fields.familyName,
+    display_name: fields.displayName,
+    status,
+    attributes: JSON.stringify(fields.attributes),
+    roles: JSON.stringify(fields.roles),
+  };
+}
+
+function changedColumns(before: UserRow, after: UserColumns): string[] {
+  return (Object.keys(after) as (keyof UserColumns)[])
+    .filter((column) => column !== 'email_key' && before[column] !== after[column])
+    .map((column) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
+}
