@@ -1,0 +1,190 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { searchGraphGroups } from '../../connectors/graph/search-graph-groups.js';
+import { testGraphConnection } from '../../connectors/graph/test-graph-connection.js';
+import type { Runtime } from '../../runtime.js';
+import { getPolicy, policyJsonSchema, setPolicy } from '../../sync/policy-service.js';
+import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../sync/runs/start-sync-run.js';
+import { actorOf } from '../api-actor.js';
+import { organizationOf } from '../request-context.js';
+import { Nullable, OrgParams } from '../schemas/common.js';
+import { GraphTestSchema, PolicyDocumentSchema, SyncRunSchema } from '../schemas/connections.js';
+
+const ConnectionParams = Type.Object({ ...OrgParams.properties, connectionId: Type.String() });
+const RunParams = Type.Object({ ...OrgParams.properties, runId: Type.String() });
+const PolicyBody = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'A policy document; its JSON Schema is at GET /api/v1/policy-schema',
+});
+const SyncBody = Type.Object(
+  {
+    dryRun: Type.Optional(Type.Boolean({ description: 'Report what would change and keep nothing' })),
+    full: Type.Optional(
+      Type.Boolean({ description: 'Read everything rather than the changes since the last run' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const RunsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before: Type.Optional(
+    Type.String({ description: 'Only runs created before this time (the last createdAt seen)' }),
+  ),
+});
+const GroupSearchQuery = Type.Object({ search: Type.String({ minLength: 1, maxLength: 200 }) });
+type ConnectionRequest = { Params: Static<typeof ConnectionParams> };
+
+/** Policy, Graph test and group search, sync now, runs and cancel. */
+export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const tags = ['Connections'];
+  const base = '/organizations/:org/connections/:connectionId';
+
+  app.get(
+    '/policy-schema',
+    {
+      schema: {
+        summary: 'The JSON Schema of connection policies',
+        tags: ['Policy'],
+        response: { 200: Type.Record(Type.String(), Type.Unknown()) },
+      },
+    },
+    async () => policyJsonSchema(),
+  );
+  app.get<ConnectionRequest>(
+    `${base}/policy`,
+    {
+      schema: {
+        summary: "Get a connection's policy and the effective policy",
+        tags: ['Policy'],
+        params: ConnectionParams,
+        response: { 200: PolicyDocumentSchema },
+      },
+    },
+    async (request) =>
+      getPolicy(runtime, request.params.connectionId, { organizationId: organizationOf(request).id }),
+  );
+  app.put<ConnectionRequest & { Body: Static<typeof PolicyBody> }>(
+    `${base}/policy`,
+    {
+      schema: {
+        summary: 'Replace a connection policy; invalid input is a 400 naming the field',
+        tags: ['Policy'],
+        params: ConnectionParams,
+        body: PolicyBody,
+        response: { 200: PolicyDocumentSchema },
+      },
+    },
+    async (request) =>
+      setPolicy(runtime, request.params.connectionId, request.body, actorOf(request), {
+        organizationId: organizationOf(request).id,
+      }),
+  );
+  app.post<ConnectionRequest>(
+    `${base}/test`,
+    {
+      config: { access: 'change' },
+      schema: {
+        summary: 'Test a Graph connection: token, consented permissions, a read of users and groups',
+        tags,
+        params: ConnectionParams,
+        response: { 200: GraphTestSchema },
+      },
+    },
+    async (request) => testGraphConnection(runtime, request.params.connectionId, organizationOf(request).id),
+  );
+  app.get<ConnectionRequest & { Querystring: Static<typeof GroupSearchQuery> }>(
+    `${base}/directory-groups`,
+    {
+      schema: {
+        summary: 'Search the tenant’s groups by name (Graph connections), for scope and group mappings',
+        tags,
+        params: ConnectionParams,
+        querystring: GroupSearchQuery,
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                displayName: Type.String(),
+                description: Nullable(Type.String()),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      data: await searchGraphGroups(
+        runtime,
+        request.params.connectionId,
+        request.query.search,
+        organizationOf(request).id,
+      ),
+    }),
+  );
+  app.post<ConnectionRequest & { Body: Static<typeof SyncBody> }>(
+    `${base}/sync`,
+    {
+      schema: {
+        summary: 'Start a Graph sync now (or a dry run); answers the queued run at once',
+        tags,
+        params: ConnectionParams,
+        body: SyncBody,
+        response: { 202: SyncRunSchema },
+      },
+    },
+    async (request, reply) => {
+      const organizationId = organizationOf(request).id;
+      const runId = await startSyncRun(runtime, request.params.connectionId, {
+        trigger: 'api',
+        organizationId,
+        actor: actorOf(request),
+        dryRun: request.body.dryRun ?? false,
+        full: request.body.full ?? false,
+      });
+      return reply.code(202).send(await getSyncRun(runtime, runId, organizationId));
+    },
+  );
+  app.get<ConnectionRequest & { Querystring: Static<typeof RunsQuery> }>(
+    `${base}/runs`,
+    {
+      schema: {
+        summary: "List a connection's sync runs, newest first",
+        tags,
+        params: ConnectionParams,
+        querystring: RunsQuery,
+        response: { 200: Type.Object({ data: Type.Array(SyncRunSchema) }) },
+      },
+    },
+    async (request) => ({
+      data: await listSyncRuns(runtime, request.params.connectionId, {
+        organizationId: organizationOf(request).id,
+        limit: request.query.limit ?? 50,
+        ...(request.query.before === undefined ? {} : { before: request.query.before }),
+      }),
+    }),
+  );
+  app.get<{ Params: Static<typeof RunParams> }>(
+    '/organizations/:org/runs/:runId',
+    {
+      schema: {
+        summary: 'Get a sync run with its counts, errors and progress',
+        tags,
+        params: RunParams,
+        response: { 200: SyncRunSchema },
+      },
+    },
+    async (request) => getSyncRun(runtime, request.params.runId, organizationOf(request).id),
+  );
+  app.post<{ Params: Static<typeof RunParams> }>(
+    '/organizations/:org/runs/:runId/cancel',
+    {
+      schema: {
+        summary: 'Cancel a sync run; a running one stops at its next page',
+        tags,
+        params: RunParams,
+        response: { 200: SyncRunSchema },
+      },
+    },
+    async (request) => cancelSyncRun(runtime, request.params.runId, organizationOf(request).id),
+  );
+}

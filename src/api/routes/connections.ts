@@ -1,0 +1,188 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { createGraphConnection } from '../../connectors/graph/graph-connections.js';
+import {
+  createScimConnection,
+  listTokens,
+  revokeToken,
+  rotateScimToken,
+  tenantUrl,
+} from '../../connectors/scim/scim-connections.js';
+import type { Runtime } from '../../runtime.js';
+import { getConnection, listConnections, type Connection } from '../../store/connections.js';
+import { actorOf } from '../api-actor.js';
+import { organizationOf } from '../request-context.js';
+import { OrgParams } from '../schemas/common.js';
+import { ConnectionSchema, GraphConnectionSchema, ScimTokenSchema } from '../schemas/connections.js';
+import { registerConnectionSyncRoutes } from './connection-sync.js';
+
+export const ConnectionParams = Type.Object({ ...OrgParams.properties, connectionId: Type.String() });
+const TokenParams = Type.Object({ ...ConnectionParams.properties, tokenId: Type.String() });
+const ScimBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: false },
+);
+const ScimCreated = Type.Object(
+  {
+    connection: ConnectionSchema,
+    tenantUrl: Type.String({ description: 'Tenant URL for Entra' }),
+    token: Type.String({ description: 'Secret Token for Entra, shown only in this answer' }),
+    tokenId: Type.String(),
+  },
+  { title: 'ScimConnectionCreated' },
+);
+const GraphBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    tenantId: Type.String({ description: 'Directory (tenant) id or verified domain' }),
+    clientId: Type.String({ description: 'Application (client) id' }),
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    certificatePem: Type.Optional(
+      Type.String({ description: 'PEM holding the certificate and its private key' }),
+    ),
+    secretExpiresAt: Type.Optional(Type.String()),
+    cloud: Type.Optional(Type.String({ description: 'global, usgov, dod or china' })),
+    loginUrl: Type.Optional(Type.String()),
+    graphUrl: Type.Optional(Type.String()),
+    interval: Type.Optional(Type.String({ description: 'Time between scheduled syncs, e.g. 40m, 1h, off' })),
+  },
+  { additionalProperties: false },
+);
+const TokenCreated = Type.Object(
+  { ...ScimTokenSchema.properties, token: Type.String({ description: 'Shown only in this answer' }) },
+  { title: 'ScimTokenCreated' },
+);
+type ConnectionRequest = { Params: Static<typeof ConnectionParams> };
+
+export function registerConnectionRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const tags = ['Connections'];
+  const base = '/organizations/:org/connections';
+  const view = (connection: Connection) => ({
+    ...connection,
+    ...(connection.kind === 'scim' ? { tenantUrl: tenantUrl(runtime.config.publicUrl, connection.id) } : {}),
+  });
+
+  app.get(
+    base,
+    {
+      schema: {
+        summary: 'List connections',
+        tags,
+        params: OrgParams,
+        response: { 200: Type.Object({ data: Type.Array(ConnectionSchema) }) },
+      },
+    },
+    async (request) => ({
+      data: (await listConnections(runtime.store.db, organizationOf(request).id)).map(view),
+    }),
+  );
+  app.get<ConnectionRequest>(
+    `${base}/:connectionId`,
+    {
+      schema: {
+        summary: 'Get a connection',
+        tags,
+        params: ConnectionParams,
+        response: { 200: ConnectionSchema },
+      },
+    },
+    async (request) =>
+      view(await getConnection(runtime.store.db, request.params.connectionId, organizationOf(request).id)),
+  );
+  app.post<{ Body: Static<typeof ScimBody> }>(
+    `${base}/scim`,
+    {
+      schema: {
+        summary: 'Create a SCIM connection; answers the Tenant URL and the first Secret Token, shown once',
+        tags,
+        params: OrgParams,
+        body: ScimBody,
+        response: { 201: ScimCreated },
+      },
+    },
+    async (request, reply) => {
+      const organization = organizationOf(request);
+      const created = await createScimConnection(
+        runtime,
+        organization.id,
+        actorOf(request),
+        request.body.name,
+      );
+      const connection = await getConnection(runtime.store.db, created.connectionId, organization.id);
+      return reply.code(201).send({ ...created, connection: view(connection) });
+    },
+  );
+  app.post<{ Body: Static<typeof GraphBody> }>(
+    `${base}/graph`,
+    {
+      schema: {
+        summary: 'Create a Microsoft Graph connection (client secret or certificate, stored encrypted)',
+        tags,
+        params: OrgParams,
+        body: GraphBody,
+        response: { 201: GraphConnectionSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await createGraphConnection(runtime, organizationOf(request).id, request.body, actorOf(request)),
+        ),
+  );
+
+  app.get<ConnectionRequest>(
+    `${base}/:connectionId/tokens`,
+    {
+      schema: {
+        summary: "List a SCIM connection's tokens with their last use",
+        tags,
+        params: ConnectionParams,
+        response: { 200: Type.Object({ data: Type.Array(ScimTokenSchema) }) },
+      },
+    },
+    async (request) => ({
+      data: await listTokens(runtime, request.params.connectionId, organizationOf(request).id),
+    }),
+  );
+  app.post<ConnectionRequest>(
+    `${base}/:connectionId/tokens`,
+    {
+      schema: {
+        summary: 'Add a SCIM token (for rotation); shown once, older tokens keep working until revoked',
+        tags,
+        params: ConnectionParams,
+        response: { 201: TokenCreated },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await rotateScimToken(
+            runtime,
+            request.params.connectionId,
+            actorOf(request),
+            organizationOf(request).id,
+          ),
+        ),
+  );
+  app.delete<{ Params: Static<typeof TokenParams> }>(
+    `${base}/:connectionId/tokens/:tokenId`,
+    {
+      schema: {
+        summary: 'Revoke a SCIM token at once',
+        tags,
+        params: TokenParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const { connectionId, tokenId } = request.params;
+      await revokeToken(runtime, connectionId, tokenId, actorOf(request), organizationOf(request).id);
+      return reply.code(204).send();
+    },
+  );
+
+  registerConnectionSyncRoutes(app, runtime);
+}

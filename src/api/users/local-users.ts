@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { isoNow } from '../../clock.js';
+import { assertLocallyEditable } from '../../domain/policy/assert-locally-editable.js';
+import { toUserView, type UserView } from '../../domain/views.js';
+import { RosterError, invalidInput, notFound } from '../../errors.js';
+import type { Runtime } from '../../runtime.js';
+import { appendAudit, type Actor } from '../../store/audit.js';
+import { findConnection } from '../../store/connections.js';
+import type { Executor } from '../../store/database.js';
+import { appendEvents, type NewEvent } from '../../store/events.js';
+import { getOrganizationSettings } from '../../store/organization-settings.js';
+import type { UserRow } from '../../store/schema.js';
+import { countUsers, findUser, insertUser, updateUser } from '../../store/users.js';
+
+/**
+ * Admin changes to users through the API: create local users, edit them, deactivate and
+ * reactivate them. Users a directory owns are locked (`assertLocallyEditable`): the 409 names the
+ * connection. Each change writes the user, its events and its audit entry in one transaction, and
+ * wakes event delivery after commit.
+ */
+export interface LocalUserFields {
+  email?: string | undefined;
+  userName?: string | undefined;
+  givenName?: string | undefined;
+  familyName?: string | undefined;
+  displayName?: string | null | undefined;
+  roles?: string[] | undefined;
+  attributes?: Record<string, string> | undefined;
+}
+
+const emailShape = /^[^\s@]+@[^\s@]+$/;
+
+export async function createLocalUser(
+  runtime: Runtime,
+  organizationId: string,
+  input: LocalUserFields & {
+    email: string;
+    givenName: string;
+    familyName: string;
+    status?: 'active' | 'pending';
+  },
+  actor: Actor,
+): Promise<UserView> {
+  const now = isoNow(runtime.clock);
+  const email = checkEmail(input.email);
+  const row: UserRow = {
+    id: randomUUID(),
+    organization_id: organizationId,
+    email,
+    email_key: email.toLowerCase(),
+    user_name: input.userName ?? email,
+    given_name: input.givenName,
+    family_name: input.familyName,
+    display_name: input.displayName ?? null,
+    status: input.status ?? 'active',
+    source: 'local',
+    source_connection_id: null,
+    external_id: null,
+    attributes: JSON.stringify(input.attributes ?? {}),
+    roles: JSON.stringify(input.roles ?? []),
+    created_at: now,
+    updated_at: now,
+  };
+  return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
+    const { seatLimit } = await getOrganizationSettings(trx, organizationId);
+    if (typeof seatLimit === 'number' && (await countUsers(trx, organizationId)) >= seatLimit) {
+      throw new RosterError(
+        'seat_limit_exceeded',
+        `The organization has reached its seat limit of ${seatLimit} users`,
+      );
+    }
+    await insertUser(trx, row);
+    const view = toUserView(row);
+    return {
+      view,
+      events: [{ type: 'user.created', data: { user: view } }],
+      action: 'user.created',
+      before: undefined,
+    };
+  });
+}
+
+export async function editUser(
+  runtime: Runtime,
+  organizationId: string,
+  userId: string,
+  input: LocalUserFields,
+  actor: Actor,
+): Promise<UserView> {
+  const now = isoNow(runtime.clock);
+  return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
+    const user = await lockableUser(trx, organizationId, userId);
+    const fields = Object.entries(input)
+      .filter(([, value]) => value !== undefined)
+      .map(([name]) => name);
+    assertEditable(user, { fields });
+    const changes: Partial<UserRow> = {};
+    if (input.email !== undefined) {
+      changes.email = checkEmail(input.email);
+      changes.email_key = changes.email.toLowerCase();
+    }
+    if (input.userName !== undefined) changes.user_name = input.userName;
+    if (input.givenName !== undefined) changes.given_name = input.givenName;
+    if (input.familyName !== undefined) changes.family_name = input.familyName;
+    if (input.displayName !== undefined) changes.display_name = input.displayName;
+    if (input.roles !== undefined) changes.roles = JSON.stringify(input.roles);
+    if (input.attributes !== undefined) changes.attributes = JSON.stringify(input.attributes);
+    const changed = (Object.keys(changes) as (keyof UserRow)[]).filter(
+      (column) => column !== 'email_key' && changes[column] !== user.row[column],
+    );
+    const before = toUserView(user.row);
+    if (changed.length === 0) return { view: before, events: [], action: undefined, before };
+    await updateUser(trx, organizationId, userId, { ...changes, updated_at: now });
+    const view = toUserView({ ...user.row, ...changes, updated_at: now });
+    const names = changed.map((column) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
+    return {
+      view,
+      events: [{ type: 'user.updated', data: { user: view, changed: names } }],
+      action: 'user.updated',
+      before,
+    };
+  });
+}
+
+export async function setUserStatus(
+  runtime: Runtime,
+  organizationId: string,
+  userId: string,
+  status: 'active' | 'inactive',
+  actor: Actor,
+): Promise<UserView> {
+  const now = isoNow(runtime.clock);
+  return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
+    const user = await lockableUser(trx, organizationId, userId);
+    assertEditable(user, { status });
+    const before = toUserView(user.row);
+    if (user.row.status === status) return { view: before, events: [], action: undefined, before };
+    await updateUser(trx, organizationId, userId, { status, updated_at: now });
+    const view = toUserView({ ...user.row, status, updated_at: now });
+    const type = status === 'inactive' ? 'user.deactivated' : 'user.reactivated';
+    return { view, events: [{ type, data: { user: view } }], action: type, before };
+  });
+}
+
+interface UserChange {
+  view: UserView;
+  events: NewEvent[];
+  /** The audit action, or undefined when nothing changed (nothing is written then). */
+  action: string | undefined;
+  before: UserView | undefined;
+}
+
+async function commitUserChange(
+  runtime: Runtime,
+  organizationId: string,
+  actor: Actor,
+  now: string,
+  work: (trx: Executor) => Promise<UserChange>,
+): Promise<UserView> {
+  const change = await runtime.store.transaction(async (trx) => {
+    const result = await work(trx);
+    await appendEvents(trx, organizationId, result.events, now);
+    if (result.action !== undefined) {
+      await appendAudit(
+        trx,
+        organizationId,
+        actor,
+        [
+          {
+            action: result.action,
+            targetType: 'user',
+            targetId: result.view.id,
+            before: result.before,
+            after: result.view,
+          },
+        ],
+        now,
+      );
+    }
+    return result;
+  });
+  if (change.events.length > 0) runtime.eventBus.notify(organizationId);
+  return change.view;
+}
+
+async function lockableUser(trx: Executor, organizationId: string, userId: string) {
+  const row = await findUser(trx, organizationId, userId);
+  if (!row) throw notFound(`User "${userId}"`);
+  const connection = row.source_connection_id
+    ? await findConnection(trx, row.source_connection_id)
+    : undefined;
+  return {
+    row,
+    lockable: {
+      source: row.source,
+      connectionId: row.source_connection_id,
+      connectionName: connection?.name,
+      email: row.email,
+    },
+  };
+}
+
+/** The policy's lock, with the owning connection added to the error for the problem details. */
+function assertEditable(
+  user: Awaited<ReturnType<typeof lockableUser>>,
+  change: Parameters<typeof assertLocallyEditable>[1],
+): void {
+  try {
+    assertLocallyEditable(user.lockable, change);
+  } catch (error) {
+    if (error instanceof RosterError && error.code === 'locked_by_directory') {
+      throw Object.assign(error, {
+        connectionId: user.row.source_connection_id,
+        connectionName: user.lockable.connectionName ?? null,
+        directory: user.row.source,
+      });
+    }
+    throw error;
+  }
+}
+
+function checkEmail(email: string): string {
+  const trimmed = email.trim();
+  if (!emailShape.test(trimmed)) throw invalidInput(`"${email}" is not an email address`, 'email');
+  return trimmed;
+}

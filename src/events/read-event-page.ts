@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import { RosterError } from '../errors.js';
+import type { Executor } from '../store/database.js';
+import type { StoredEvent } from '../store/events.js';
+
+/**
+ * One page of the Events API. The cursor is the `seq` of the last event the reader has seen.
+ *
+ * Gapless: `organizations.event_seq` is bumped under its row lock in the writing transaction, so
+ * writers commit in `seq` order and every event up to the committed `event_seq` is visible. The
+ * page reads that value first; when fewer events than asked for match, the next cursor jumps to it,
+ * so a filtered reader moves past events it does not want without ever skipping one in flight.
+ */
+export interface EventPage {
+  data: StoredEvent[];
+  /** Pass back as `after` to continue; equals the request's cursor when nothing new has committed. */
+  nextCursor: string;
+  /** Whether more events were already committed when the page was read. */
+  hasMore: boolean;
+}
+
+export async function readEventPage(
+  db: Executor,
+  organizationId: string,
+  options: { after: number; limit: number; types: readonly string[] },
+): Promise<EventPage> {
+  const org = await db
+    .selectFrom('organizations')
+    .select('event_seq')
+    .where('id', '=', organizationId)
+    .executeTakeFirstOrThrow();
+  const committed = Number(org.event_seq);
+  await assertCursorRetained(db, organizationId, options.after, committed);
+
+  let query = db
+    .selectFrom('events')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('seq', '>', options.after)
+    .where('seq', '<=', committed);
+  const exact = options.types.filter((type) => !type.endsWith('.*'));
+  const prefixes = options.types.filter((type) => type.endsWith('.*')).map((type) => type.slice(0, -1));
+  if (options.types.length > 0) {
+    query = query.where((eb) =>
+      eb.or([
+        ...(exact.length > 0 ? [eb('type', 'in', exact)] : []),
+        // Prefixes are event-type words (letters, dots, underscores); `_` is escaped for LIKE.
+        ...prefixes.map((prefix) =>
+          eb('type', 'like', sql<string>`${prefix.replaceAll('_', '\\_') + '%'} escape '\\'`),
+        ),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('seq')
+    .limit(options.limit + 1)
+    .execute();
+  const hasMoreMatching = rows.length > options.limit;
+  const data = rows.slice(0, options.limit).map((row) => ({
+    id: row.id,
+    seq: Number(row.seq),
+    type: row.type,
+    occurredAt: row.occurred_at,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  }));
+  const last = data.at(-1);
+  const next = hasMoreMatching && last ? last.seq : committed;
+  return { data, nextCursor: String(Math.max(next, options.after)), hasMore: hasMoreMatching };
+}
+
+/**
+ * A cursor older than the retention window would silently skip swept events; the reader is told
+ * instead (410), and starts again from the oldest event kept.
+ */
+async function assertCursorRetained(
+  db: Executor,
+  organizationId: string,
+  after: number,
+  committed: number,
+): Promise<void> {
+  if (after >= committed) return;
+  const oldest = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
+  const oldestSeq = oldest?.seq === null || oldest?.seq === undefined ? committed + 1 : Number(oldest.seq);
+  if (after < oldestSeq - 1) {
+    throw new RosterError(
+      'gone',
+      `Events after ${after} are no longer kept (retention); the oldest kept event is ${oldestSeq}. Start again with after=${oldestSeq - 1}.`,
+    );
+  }
+}
