@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { apiPlugin } from './api/api-plugin.js';
 import { scimPlugin } from './connectors/scim/plugin.js';
 import type { Runtime } from './runtime.js';
+import { authPlugin } from './sso/auth-plugin.js';
+import { portalPlugin } from './web/portal-plugin.js';
 
 /**
  * Builds the HTTP server. Each protocol is its own encapsulated plugin with its own error format:
@@ -19,5 +21,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(scimPlugin, { prefix: '/scim/v2', runtime });
   await app.register(apiPlugin, { prefix: '/api/v1', runtime });
+  await app.register(authPlugin, { prefix: '/auth', runtime });
+  await app.register(portalPlugin);
   return app;
 }
