@@ -17,7 +17,11 @@ export interface TestRoster {
   close(): Promise<void>;
 }
 
-export async function startTestRoster(engine: Engine, env: NodeJS.ProcessEnv = {}): Promise<TestRoster> {
+export async function startTestRoster(
+  engine: Engine,
+  env: NodeJS.ProcessEnv = {},
+  options: { logTo?: NodeJS.WritableStream } = {},
+): Promise<TestRoster> {
   const database = await createTestDatabase(engine);
   const dbEnv: NodeJS.ProcessEnv = {
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
@@ -28,7 +32,8 @@ export async function startTestRoster(engine: Engine, env: NodeJS.ProcessEnv = {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...dbEnv, ROSTER_PUBLIC_URL: url }, { port });
-  const runtime = await openRuntime(config, { logger: createLogger('silent') });
+  const logger = options.logTo ? createLogger('trace', options.logTo) : createLogger('silent');
+  const runtime = await openRuntime(config, { logger });
   const app = await buildServer(runtime);
   await app.listen({ port, host: '127.0.0.1' });
   return {
