@@ -1,4 +1,3 @@
-import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -33,7 +32,7 @@ export function isSecure(publicUrl: string): boolean {
 
 export function readCookies(request: FastifyRequest): Record<string, string> {
   const header = request.headers.cookie;
-  return header ? fastifyCookie.parse(header) : {};
+  return header ? parseCookieHeader(header) : {};
 }
 
 export function setCookie(
@@ -43,7 +42,7 @@ export function setCookie(
   value: string,
   options: { httpOnly: boolean; maxAgeSeconds: number },
 ): void {
-  const cookie = fastifyCookie.serialize(name, value, {
+  const cookie = serializeCookie(name, value, {
     path: '/',
     httpOnly: options.httpOnly,
     secure,
@@ -56,7 +55,7 @@ export function setCookie(
 export function clearCookie(reply: FastifyReply, secure: boolean, name: string, httpOnly: boolean): void {
   appendSetCookie(
     reply,
-    fastifyCookie.serialize(name, '', { path: '/', httpOnly, secure, sameSite: 'lax', maxAge: 0 }),
+    serializeCookie(name, '', { path: '/', httpOnly, secure, sameSite: 'lax', maxAge: 0 }),
   );
 }
 
@@ -65,4 +64,37 @@ function appendSetCookie(reply: FastifyReply, cookie: string): void {
   const list =
     existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
   void reply.header('set-cookie', [...list, cookie]);
+}
+
+/**
+ * Cookie header parsing and Set-Cookie writing (RFC 6265 §4.1, §5.4), by hand: our values are
+ * base64url, so no encoding is needed, and @fastify/cookie's helpers only work once its plugin
+ * has loaded its parser, which the REST API's scope never does.
+ */
+export function parseCookieHeader(header: string): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    // The first occurrence wins: browsers send the most specific path first.
+    if (!(name in cookies)) cookies[name] = part.slice(eq + 1).trim();
+  }
+  return cookies;
+}
+
+function serializeCookie(
+  name: string,
+  value: string,
+  options: { path: string; httpOnly: boolean; secure: boolean; sameSite: 'lax'; maxAge: number },
+): string {
+  const attributes = [
+    `${name}=${value}`,
+    `Path=${options.path}`,
+    `Max-Age=${options.maxAge}`,
+    'SameSite=Lax',
+  ];
+  if (options.httpOnly) attributes.push('HttpOnly');
+  if (options.secure) attributes.push('Secure');
+  return attributes.join('; ');
 }

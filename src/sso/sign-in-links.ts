@@ -25,7 +25,9 @@ export async function createSignInLink(
       used_at: null,
     })
     .execute();
-  return { url: `${input.publicUrl}/auth/link/${encodeURIComponent(issued.token)}`, expiresAt };
+  // The token rides in the fragment, which browsers never send: it stays out of access logs,
+  // proxies and Referer headers. The portal's page posts it to /auth/link.
+  return { url: `${input.publicUrl}/sign-in/link#${issued.token}`, expiresAt };
 }
 
 /**

@@ -17,8 +17,8 @@ import { findSsoSettings } from './sso-settings.js';
 
 /**
  * The browser-facing sign-in steps: start an Entra sign-in, take Entra's callback, and spend an
- * operator's one-time link. Each ends in a redirect: into the portal, or to its sign-in page with
- * an error code and a message the person can act on.
+ * operator's one-time link. The Entra steps end in a redirect: into the portal, or to its sign-in
+ * page with an error code and a message the person can act on.
  */
 const signInLifetimeMs = 10 * 60 * 1000;
 
@@ -137,14 +137,26 @@ export function registerSignInRoutes(
     }),
   );
 
-  app.get<{ Params: { token: string } }>('/link/:token', async (request, reply) =>
-    redirectOnSsoError(reply, async () => {
-      const redeemed = await redeemSignInLink(db, request.params.token, runtime.clock.now());
-      if (!redeemed)
-        throw new SsoError(
-          'link_invalid',
-          'This sign-in link was already used or has expired; run `roster admin link` again',
-        );
+  app.post<{ Body: { token: string } }>(
+    '/link',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['token'],
+          additionalProperties: false,
+          properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const redeemed = await redeemSignInLink(db, request.body.token, runtime.clock.now());
+      if (!redeemed) {
+        return reply.status(400).send({
+          error: 'link_invalid',
+          message: 'This sign-in link was already used or has expired; run `roster admin link` again',
+        });
+      }
       await startSession(reply, {
         kind: 'operator',
         organizationId: redeemed.organizationId,
@@ -152,8 +164,8 @@ export function registerSignInRoutes(
         displayName: 'Operator',
         role: operatorRole,
       });
-      return reply.redirect('/');
-    }),
+      return { signedIn: true };
+    },
   );
 
   async function startSession(reply: FastifyReply, input: NewSession): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerAdminCommands } from './admin.js';
+import { registerDemoCommand } from './demo.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerGraphCommands } from './graph.js';
 import { registerOrgCommands } from './org.js';
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerGraphCommands(program);
   registerSyncCommands(program);
   registerPolicyCommands(program);
+  registerAdminCommands(program);
+  registerDemoCommand(program);
 }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { loadSession } from './api/session';
 import { ErrorNotice, Loading } from './components/ui';
 import { Layout } from './Layout';
+import { LinkSignInPage } from './pages/LinkSignInPage';
 import { SignInPage } from './pages/SignInPage';
 import { Routes } from './Routes';
 import { useLocation } from './router';
@@ -11,6 +12,12 @@ import { useAsync } from './use-async';
 /** Loads the session once; without one, every path shows the sign-in page. */
 export function App() {
   const { path } = useLocation();
+  if (path === '/sign-in/link') return <LinkSignInPage />;
+  return <SignedInApp path={path} />;
+}
+
+function SignedInApp(props: { path: string }) {
+  const { path } = props;
   const state = useAsync(loadSession, []);
   const context = useMemo(
     () => (state.data ? { session: state.data, reload: state.reload } : null),
