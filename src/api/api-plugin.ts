@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { apiKeyResolver } from './auth/api-key-resolver.js';
 import { registerPrincipalResolver } from './auth/principal.js';
@@ -37,7 +37,9 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { run
     if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="roster-api"');
     return sendProblem(reply, problem);
   });
-  app.setNotFoundHandler((request, reply) =>
+  // A catch-all route rather than setNotFoundHandler: the portal's not-found handler at the root
+  // would otherwise answer unknown API paths with its own format.
+  const unknownRoute = async (request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(
       reply,
       problemFor(
@@ -46,8 +48,14 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { run
         `No API route ${request.method} ${request.url.split('?')[0] ?? ''}`,
         request.url,
       ),
-    ),
-  );
+    );
+  app.setNotFoundHandler(unknownRoute);
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/*',
+    config: { access: 'public' },
+    handler: unknownRoute,
+  });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config as { access?: Access } | undefined;
     const access =

@@ -13,7 +13,10 @@ export interface ApiResponse<T = unknown> {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-export function apiClient(baseUrl: string, key: string | undefined) {
+/** Called with every answer, e.g. to check it against the OpenAPI document. */
+export type ResponseCheck = (method: string, path: string, response: ApiResponse) => void;
+
+export function apiClient(baseUrl: string, key: string | undefined, check?: ResponseCheck) {
   const call = async <T = unknown>(
     method: string,
     path: string,
@@ -30,12 +33,14 @@ export function apiClient(baseUrl: string, key: string | undefined) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return {
+    const answer: ApiResponse<T> = {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       headers: response.headers,
       body: (text === '' ? undefined : JSON.parse(text)) as T,
-    } satisfies ApiResponse<T>;
+    };
+    check?.(method, path, answer);
+    return answer;
   };
   return {
     call,
@@ -52,6 +57,7 @@ export async function organizationWithKey(
   roster: TestRoster,
   slug: string,
   role: ApiKeyRole = 'admin',
+  check?: ResponseCheck,
 ): Promise<{ id: string; slug: string; key: string; api: ApiClient }> {
   const now = isoNow(roster.runtime.clock);
   const org = await createOrganization(roster.runtime.store.db, { slug, name: slug, now });
@@ -61,10 +67,10 @@ export async function organizationWithKey(
     role,
     now,
   });
-  return { id: org.id, slug, key: key.key, api: apiClient(roster.url, key.key) };
+  return { id: org.id, slug, key: key.key, api: apiClient(roster.url, key.key, check) };
 }
 
-export async function operatorKey(roster: TestRoster): Promise<ApiClient> {
+export async function operatorKey(roster: TestRoster, check?: ResponseCheck): Promise<ApiClient> {
   const now = isoNow(roster.runtime.clock);
   const key = await createApiKey(roster.runtime.store.db, {
     organizationId: null,
@@ -72,5 +78,5 @@ export async function operatorKey(roster: TestRoster): Promise<ApiClient> {
     role: 'admin',
     now,
   });
-  return apiClient(roster.url, key.key);
+  return apiClient(roster.url, key.key, check);
 }
