@@ -4,6 +4,7 @@ import type { Runtime } from '../../runtime.js';
 import { findConnection } from '../../store/connections.js';
 import { markScimTokenUsed, verifyScimToken } from '../../store/scim-tokens.js';
 import { ScimProtocolError } from './filter/errors.js';
+import { assertSingleQueryValues } from './list-query.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { SCIM_CONTENT_TYPE } from './routes/responses.js';
@@ -43,6 +44,7 @@ export const scimPlugin: FastifyPluginAsync<{ runtime: Runtime }> = async (app, 
       scoped.addHook('onRequest', async (request) => {
         request.scim = await authenticate(runtime, request);
       });
+      scoped.addHook('preHandler', async (request) => assertSingleQueryValues(request.query));
       registerDiscoveryRoutes(scoped);
       registerUserRoutes(scoped, runtime);
       registerGroupRoutes(scoped, runtime);
