@@ -73,11 +73,16 @@ export class EnrollmentMailer {
   async sendDue(): Promise<{ sent: number; failed: number }> {
     const result = { sent: 0, failed: 0 };
     const db = this.#runtime.store.db;
+    // One attempt per email per pass: a failure due again at once waits for the next pass.
+    const attempted = new Set<string>();
     for (;;) {
       const now = isoNow(this.#runtime.clock);
-      const due = await dueEnrollmentEmails(db, now, 50);
+      const due = (await dueEnrollmentEmails(db, now, 50 + attempted.size)).filter(
+        (email) => !attempted.has(email.id),
+      );
       if (due.length === 0) return result;
       for (const email of due) {
+        attempted.add(email.id);
         const leaseUntil = new Date(Date.parse(now) + sendLeaseMs).toISOString();
         if (!(await claimEnrollmentEmail(db, email.id, now, leaseUntil))) continue;
         if (await this.#send(email)) result.sent += 1;

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decideUser } from '../../../src/domain/policy/decide-user.js';
+import { validatePolicy } from '../../../src/domain/policy/validate-policy.js';
+import type { SourceUser } from '../../../src/domain/source-user.js';
+
+const graphUser = (attributes: Record<string, string>): SourceUser => ({
+  connectorKind: 'graph',
+  objectId: 'oid-1',
+  userName: 'ada@acme.test',
+  active: true,
+  attributes: { givenName: 'Ada', surname: 'Lovelace', mail: 'Ada@Acme.test', ...attributes },
+  roles: [],
+});
+
+describe('decideUser', () => {
+  test('maps Graph attributes with the default mapping, custom fields into attributes', () => {
+    const policy = validatePolicy(
+      {
+        attributeMapping: { email: { lower: 'mail' }, costCenter: { constant: 'CC-7' } },
+        customFields: ['costCenter'],
+      },
+      'graph',
+    );
+    const decision = decideUser(policy, graphUser({ department: 'Sales', jobTitle: 'Analyst' }));
+    assert.equal(decision.action, 'upsert');
+    if (decision.action !== 'upsert') return;
+    assert.equal(decision.fields.email, 'ada@acme.test');
+    assert.deepEqual(decision.fields.attributes, {
+      department: 'Sales',
+      jobTitle: 'Analyst',
+      costCenter: 'CC-7',
+    });
+  });
+
+  test('a missing required field names the source attribute, or the mapping when the admin mapped it', () => {
+    assert.deepEqual(decideUser(validatePolicy({}, 'graph'), graphUser({ surname: '' })), {
+      action: 'reject',
+      field: 'surname',
+      message: 'surname is required: a user needs a given name, a family name and an email',
+    });
+    const mapped = validatePolicy({ attributeMapping: { email: 'otherMails' } }, 'graph');
+    assert.equal((decideUser(mapped, graphUser({})) as { field?: string }).field, 'attributeMapping.email');
+  });
+
+  test('out of scope comes before validation: an excluded user is never an error', () => {
+    const policy = validatePolicy(
+      { scope: { filter: { attribute: 'department', equals: 'Sales' } } },
+      'graph',
+    );
+    assert.deepEqual(decideUser(policy, graphUser({ surname: '' })), {
+      action: 'exclude',
+      reason: 'excluded by the scope filter',
+    });
+  });
+
+  test('accountEnabled false makes the user inactive', () => {
+    const decision = decideUser(validatePolicy({}, 'graph'), { ...graphUser({}), active: false });
+    assert.equal(decision.action === 'upsert' && decision.status, 'inactive');
+  });
+});
