@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sweepExpiredEvents } from '../../src/events/event-retention.js';
+import { appendEvents } from '../../src/store/events.js';
+import { organizationWithKey } from '../api/support/api-client.js';
+import { loadConformance } from '../api/support/openapi-conformance.js';
+import { engines } from '../support/engines.js';
+import { startTestRoster, type TestRoster } from '../support/roster.js';
+import { entraUser, patchOp, scimClient } from '../support/scim-client.js';
+
+interface EventPage {
+  data: { id: string; seq: number; type: string; data: Record<string, unknown> }[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+for (const engine of engines) {
+  describe(`Events API on ${engine}`, () => {
+    let roster: TestRoster;
+    let acme: Awaited<ReturnType<typeof organizationWithKey>>;
+    let scim: ReturnType<typeof scimClient>;
+
+    const readAll = async (query = '', limit = 2) => {
+      const all: EventPage['data'] = [];
+      let cursor = '0';
+      for (;;) {
+        const page = await acme.api.get<EventPage>(
+          `/organizations/acme/events?after=${cursor}&limit=${limit}${query}`,
+        );
+        assert.equal(page.status, 200);
+        all.push(...page.body.data);
+        if (!page.body.hasMore) return { events: all, cursor: page.body.nextCursor };
+        cursor = page.body.nextCursor;
+      }
+    };
+
+    before(async () => {
+      roster = await startTestRoster(engine);
+      const conformance = await loadConformance(roster.url);
+      acme = await organizationWithKey(roster, 'acme', 'admin', conformance.check);
+      const connected = await acme.api.post<{ tenantUrl: string; token: string }>(
+        '/organizations/acme/connections/scim',
+        {},
+      );
+      scim = scimClient(connected.body.tenantUrl, connected.body.token);
+    });
+    after(() => roster.close());
+
+    test('reads what SCIM writes, in the order it committed, without gaps', async () => {
+      const alice = await scim.post('/Users', entraUser(1));
+      const bob = await scim.post('/Users', entraUser(2));
+      const group = await scim.post('/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Sales',
+        members: [{ value: alice.body.id }],
+      });
+      await scim.patch(
+        `/Groups/${String(group.body.id)}`,
+        patchOp({ op: 'add', path: 'members', value: [{ value: bob.body.id }] }),
+      );
+      await scim.patch(
+        `/Users/${String(alice.body.id)}`,
+        patchOp({ op: 'replace', path: 'active', value: false }),
+      );
+
+      const { events } = await readAll();
+      assert.deepEqual(
+        events.map((event) => event.seq),
+        events.map((_event, index) => index + 1),
+      );
+      assert.deepEqual(
+        events.map((event) => event.type),
+        [
+          'user.created',
+          'user.created',
+          'group.created',
+          'group.member_added',
+          'group.member_added',
+          'user.deactivated',
+        ],
+      );
+    });
+
+    test('filters by type and moves the cursor past events it skipped', async () => {
+      const { events, cursor } = await readAll('&types=group.*', 10);
+      assert.ok(events.length > 0);
+      assert.ok(events.every((event) => event.type.startsWith('group.')));
+      const everything = await acme.api.get<EventPage>('/organizations/acme/events?limit=1000');
+      assert.equal(cursor, String(everything.body.data.at(-1)?.seq));
+      const later = await acme.api.get<EventPage>(`/organizations/acme/events?after=${cursor}&types=group.*`);
+      assert.deepEqual(later.body.data, []);
+      assert.equal(later.body.nextCursor, cursor);
+      assert.equal((await acme.api.get('/organizations/acme/events?types=nonsense.thing')).status, 400);
+    });
+
+    test('numbers concurrent writers without gaps or repeats', async () => {
+      const before = await readAll('', 1000);
+      await Promise.all(
+        Array.from({ length: 20 }, (_v, i) =>
+          acme.api.post('/organizations/acme/users', {
+            email: `c${i}@acme.test`,
+            givenName: 'C',
+            familyName: `${i}`,
+          }),
+        ),
+      );
+      const after = await acme.api.get<EventPage>(
+        `/organizations/acme/events?after=${before.cursor}&limit=1000`,
+      );
+      const seqs = after.body.data.map((event) => event.seq);
+      const start = Number(before.cursor);
+      assert.deepEqual(
+        seqs,
+        seqs.map((_seq, index) => start + index + 1),
+      );
+      assert.equal(seqs.length, 20);
+    });
+
+    test('answers 410 for a cursor older than the retention window', async () => {
+      const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+      const store = roster.runtime.store;
+      const org = await organizationWithKey(roster, 'oldco');
+      await store.transaction((trx) =>
+        appendEvents(
+          trx,
+          org.id,
+          [
+            { type: 'user.created', data: {} },
+            { type: 'user.updated', data: {} },
+          ],
+          old,
+        ),
+      );
+      await store.transaction((trx) =>
+        appendEvents(trx, org.id, [{ type: 'user.deleted', data: {} }], new Date().toISOString()),
+      );
+      const swept = await sweepExpiredEvents(roster.runtime);
+      assert.ok(swept.eventsDeleted >= 2);
+      const gone = await org.api.get<{ type: string; detail: string }>('/organizations/oldco/events?after=0');
+      assert.equal(gone.status, 410);
+      assert.equal(gone.body.type, 'urn:roster:problem:gone');
+      assert.match(gone.body.detail, /after=2/);
+      const resumed = await org.api.get<EventPage>('/organizations/oldco/events?after=2');
+      assert.deepEqual(
+        resumed.body.data.map((event) => event.type),
+        ['user.deleted'],
+      );
+    });
+  });
+}
