@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { startWebhookWorker } from '../../events/webhooks/webhook-worker.js';
 import { startScheduler } from '../../jobs/index.js';
 import { openRuntime } from '../../runtime.js';
 import { buildServer } from '../../server.js';
@@ -15,8 +16,10 @@ export function registerServeCommand(program: Command): void {
       const runtime = await openRuntime(config);
       const app = await buildServer(runtime);
       const scheduler = startScheduler(runtime);
+      const webhooks = startWebhookWorker(runtime);
       const shutdown = async () => {
         await scheduler.stop();
+        await webhooks.stop();
         await app.close();
         await runtime.close();
       };
