@@ -1,7 +1,13 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../store/database.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from '../../store/schema.js';
-import { compileFilter, extractEqualityLookups, parseFilter, type Filter } from './filter/index.js';
+import {
+  compileFilter,
+  extractEqualityLookups,
+  parseFilter,
+  type EqualityLookup,
+  type Filter,
+} from './filter/index.js';
 import { ScimProtocolError } from './filter/errors.js';
 import type { ScimResourceType } from './schema/attribute-schema.js';
 
@@ -84,6 +90,39 @@ const indexedColumns: Record<Table, Record<string, (value: string) => [string, s
   },
 };
 
+/**
+ * The equality lookups that narrow the candidates: those of the whole filter, else those of the
+ * conjuncts of a top-level `and`. Narrowing by one conjunct is safe because the whole filter is
+ * still evaluated on every candidate; Entra checks a membership with
+ * `id eq "…" and members[value eq "…"]`, which must not load every group.
+ */
+function narrowingLookups(filter: Filter): readonly EqualityLookup[] {
+  const whole = extractEqualityLookups(filter);
+  if (whole !== undefined || filter.kind !== 'and') return whole ?? [];
+  return filter.filters.flatMap((term) => narrowingLookups(term));
+}
+
+/** Whether the filter names `attribute` (e.g. `members`) anywhere, in any case. */
+export function filterMentions(filter: Filter, attribute: string): boolean {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.filters.some((term) => filterMentions(term, attribute));
+    case 'not':
+      return filterMentions(filter.filter, attribute);
+    default:
+      return filter.path.attribute.toLowerCase() === attribute.toLowerCase();
+  }
+}
+
+export interface ListOptions<R> {
+  /**
+   * Renders a candidate for the filter when `render` leaves out what the filter reads: a Group's
+   * `members` are rows, not part of the rendered group.
+   */
+  renderForFilter?: (row: R) => Promise<Record<string, unknown>>;
+}
+
 export async function listResources<T extends Table>(
   db: Executor,
   table: T,
@@ -91,6 +130,7 @@ export async function listResources<T extends Table>(
   resourceType: ScimResourceType,
   params: ListParams,
   render: (row: Row<T>) => Record<string, unknown>,
+  options: ListOptions<Row<T>> = {},
 ): Promise<{ totalResults: number; rows: Row<T>[] }> {
   // Kysely cannot type a query over a table chosen at run time; the rows are typed by `Row<T>`.
   let query = db
@@ -101,8 +141,8 @@ export async function listResources<T extends Table>(
     'directory_users',
     Record<string, unknown>
   >;
-  const lookups = params.filter ? extractEqualityLookups(params.filter) : undefined;
-  for (const lookup of lookups ?? []) {
+  const lookups = params.filter ? narrowingLookups(params.filter) : [];
+  for (const lookup of lookups) {
     const column = indexedColumns[table][lookup.attribute.toLowerCase()];
     // The email column holds the first work (else primary) address: only work-email lookups can
     // narrow by it without missing a user whose other address matches.
@@ -129,7 +169,14 @@ export async function listResources<T extends Table>(
   const candidates = (await query.orderBy('created_at').orderBy('id').execute()) as unknown as Row<T>[];
   // Compiled once: the schema checks run once per request, not once per row.
   const matches = params.filter ? compileFilter(params.filter, resourceType) : undefined;
-  let matched = matches ? candidates.filter((row) => matches(render(row))) : candidates;
+  let matched = candidates;
+  if (matches) {
+    const { renderForFilter } = options;
+    matched = [];
+    for (const row of candidates) {
+      if (matches(renderForFilter ? await renderForFilter(row) : render(row))) matched.push(row);
+    }
+  }
   if (params.sortBy) matched = sortRows(matched, params.sortBy, params.descending, render);
   return {
     totalResults: matched.length,

@@ -442,6 +442,34 @@ for (const engine of engines) {
         for (const group of res.body.Resources ?? []) assert.equal(group.members, undefined);
       });
 
+      test('answers "is this user a member" queries on the members attribute', async () => {
+        // "Requests to determine whether a reference attribute has a certain value are requests
+        // about the members attribute" (use-scim-to-provision-users-and-groups.md).
+        const [member, outsider] = [await createUser(), await createUser()];
+        const groupId = created(
+          await scim.post('/Groups', {
+            displayName: `Membership ${randomUUID()}`,
+            members: [{ value: member }],
+          }),
+        );
+        const ask = (userId: string) =>
+          scim.get(
+            `/Groups?excludedAttributes=members&${q(`id eq "${groupId}" and members[value eq "${userId}"]`)}`,
+          );
+        const yes = await ask(member);
+        assert.equal(yes.body.totalResults, 1);
+        assert.equal(yes.body.Resources?.[0]?.id, groupId);
+        assert.equal(yes.body.Resources?.[0]?.members, undefined, 'members stay excluded');
+        assert.equal((await ask(outsider)).body.totalResults, 0);
+        const byMember = await scim.get(
+          `/Groups?excludedAttributes=members&${q(`members.value eq "${member}"`)}`,
+        );
+        assert.deepEqual(
+          byMember.body.Resources?.map((group) => group.id),
+          [groupId],
+        );
+      });
+
       test('members are added with $ref null and removed in both forms, in any op case', async () => {
         const [a, b] = [await createUser(), await createUser()];
         const groupId = created(await scim.post('/Groups', { displayName: `Both forms ${randomUUID()}` }));

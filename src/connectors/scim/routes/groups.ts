@@ -6,7 +6,7 @@ import { getDirectoryGroup, pageDirectoryMembers } from '../../../store/director
 import type { DirectoryGroupRow } from '../../../store/schema.js';
 import type { Change, DirectoryMemberRef } from '../../../sync/change.js';
 import { ScimProtocolError } from '../filter/errors.js';
-import { listResources, parseListParams } from '../list-query.js';
+import { filterMentions, listResources, parseListParams } from '../list-query.js';
 import { applyPatch } from '../patch/index.js';
 import {
   groupChangeInput,
@@ -35,6 +35,11 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
     const projection = parseProjection(query);
     const { baseUrl, connection } = request.scim;
     const render = (row: DirectoryGroupRow) => renderGroup(row, baseUrl, undefined);
+    // Entra's deprovisioning flow asks "about the members attribute" with filters such as
+    // `members[value eq "…"]` (use-scim-to-provision-users-and-groups.md, "Group provisioning and
+    // deprovisioning"): only then are the candidates' members loaded to evaluate the filter.
+    const withMembers = async (row: DirectoryGroupRow) =>
+      renderGroup(row, baseUrl, await loadMembers(runtime.store.db, connection.id, row.id, baseUrl));
     const { totalResults, rows } = await listResources(
       runtime.store.db,
       'directory_groups',
@@ -42,6 +47,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       'Group',
       params,
       render,
+      params.filter && filterMentions(params.filter, 'members') ? { renderForFilter: withMembers } : {},
     );
     const resources = [];
     for (const row of rows) resources.push(await renderProjected(runtime.store.db, request, row, projection));
