@@ -91,6 +91,7 @@ export const defaultClientRoles = [
   'Group.Read.All',
   'GroupMember.Read.All',
   'Application.Read.All',
+  'Organization.Read.All',
 ];
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,7 +6,7 @@
  *   (SHA-256 thumbprint, PS256) and that certificate is registered on the app (AADSTS700027);
  * - the signature verifies with the certificate's public key (AADSTS700027), and the
  *   certificate is within its validity period (AADSTS700027, "key used is expired");
- * - `exp`/`nbf` hold now (AADSTS700024);
+ * - `exp`/`nbf` hold now, give or take five minutes of clock skew (AADSTS700024);
  * - `iss` and `sub` are the client id (AADSTS700021);
  * - `aud` is the tenant's token endpoint (AADSTS50027). Any host is accepted, because the
  *   emulator stands in for login.microsoftonline.com and MSAL sends whichever endpoint it used.
@@ -65,6 +65,8 @@ export async function verifyClientAssertion(
     const { payload } = await jwtVerify(assertion, certificate.publicKey, {
       algorithms: ['RS256', 'PS256'],
       currentDate: now,
+      // Entra tolerates five minutes of clock skew; MSAL rounds `nbf` to the nearest second.
+      clockTolerance: 300,
     });
     if (payload.iss !== client.clientId || payload.sub !== client.clientId)
       return aadsts.assertionClientMismatch();
