@@ -1,37 +1,27 @@
+import { canonicalRole, portalRoles, roleAllows, type PortalRole } from '../domain/policy/roles.js';
+
 /**
- * Portal roles, from the Entra app roles a user holds (issue 4: ReadOnly, User, Admin and
+ * Portal roles, from the roles policy gave the platform user (issue 4: ReadOnly, User, Admin and
  * EnterpriseAdmin grant portal access; no role means app access only). A user holding several
- * roles gets the strongest. ReadOnly and User see; Admin and EnterpriseAdmin also change things.
+ * gets the strongest. ReadOnly and User see; Admin and EnterpriseAdmin also change settings,
+ * connections and users (the policy's `users:manage`).
  */
-export const portalRoles = ['ReadOnly', 'User', 'Admin', 'EnterpriseAdmin'] as const;
-export type PortalRole = (typeof portalRoles)[number];
+export type { PortalRole };
 
 /** The operator of the installation acts as EnterpriseAdmin in whichever organization they open. */
 export const operatorRole: PortalRole = 'EnterpriseAdmin';
 
-export function isPortalRole(value: string): value is PortalRole {
-  return (portalRoles as readonly string[]).includes(value);
-}
-
 /** The strongest portal role among `roles`, or undefined when none grants portal access. */
 export function portalRoleOf(roles: readonly string[]): PortalRole | undefined {
-  let best: PortalRole | undefined;
-  for (const role of roles) {
-    // Entra app role values are case-sensitive in tokens, but admins type them by hand in manifests.
-    const known = portalRoles.find((candidate) => candidate.toLowerCase() === role.toLowerCase());
-    if (
-      known !== undefined &&
-      (best === undefined || portalRoles.indexOf(known) > portalRoles.indexOf(best))
-    ) {
-      best = known;
-    }
-  }
-  return best;
+  let best = -1;
+  for (const role of roles)
+    best = Math.max(best, (portalRoles as readonly string[]).indexOf(canonicalRole(role)));
+  return best < 0 ? undefined : portalRoles[best];
 }
 
 /** Whether the role may change settings, connections and users, rather than only look. */
 export function canChange(role: string): boolean {
-  return role === 'Admin' || role === 'EnterpriseAdmin';
+  return roleAllows(role, 'users:manage');
 }
 
 /** Parses the JSON roles column of a platform user; anything unexpected counts as no role. */
@@ -41,7 +31,7 @@ export function rolesFromColumn(column: string): string[] {
     if (!Array.isArray(parsed)) return [];
     return parsed.flatMap((entry: unknown) => {
       if (typeof entry === 'string') return [entry];
-      // SCIM roles arrive as objects ({ value, display, primary }); the value is the app role.
+      // SCIM roles may be stored as objects ({ value, display, primary }); the value is the app role.
       if (
         entry !== null &&
         typeof entry === 'object' &&

@@ -17,19 +17,22 @@ export interface AuditEntry {
 export interface WebhookEndpoint {
   id: string;
   url: string;
-  eventTypes?: string[];
-  status?: string;
-  enabled?: boolean;
+  description: string;
+  eventTypes: string[];
+  status: 'enabled' | 'disabled';
+  disabledReason: string | null;
+  consecutiveFailures: number;
   createdAt: string;
 }
 
 export interface WebhookDelivery {
   id: string;
-  eventId?: string;
-  eventType?: string;
-  status: string;
-  attempts?: number;
-  lastStatusCode?: number | null;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
   createdAt: string;
 }
 
@@ -37,7 +40,7 @@ export const listAudit = (query: Query) => get<Page<AuditEntry>>(orgPath('/audit
 
 export const listWebhooks = () => get<Page<WebhookEndpoint>>(orgPath('/webhooks'));
 export const createWebhook = (body: { url: string; eventTypes?: string[] }) =>
-  post<WebhookEndpoint & { secret?: string }>(orgPath('/webhooks'), body);
+  post<{ endpoint: WebhookEndpoint; secret: string }>(orgPath('/webhooks'), body);
 export const deleteWebhook = (id: string) => del<unknown>(orgPath(`/webhooks/${encodeURIComponent(id)}`));
 export const listDeliveries = (id: string, query: Query = {}) =>
   get<Page<WebhookDelivery>>(orgPath(`/webhooks/${encodeURIComponent(id)}/deliveries`), query);

@@ -8,17 +8,17 @@ export interface Connection {
   name: string;
   status: string;
   settings?: Record<string, unknown>;
+  tenantUrl?: string;
   secretExpiresAt?: string | null;
   lastRequestAt?: string | null;
-  lastRun?: SyncRun | null;
   createdAt: string;
 }
 
 export interface ScimCreated {
-  connectionId: string;
+  connection: Connection;
   tenantUrl: string;
   token: string;
-  tokenId?: string;
+  tokenId: string;
 }
 
 export interface ScimToken {
@@ -66,29 +66,32 @@ export const listConnections = () => get<Page<Connection>>(orgPath('/connections
 export const getConnection = (id: string) => get<Connection>(connection(id));
 export const deleteConnection = (id: string) => del<unknown>(connection(id));
 
-export const createScimConnection = () => post<ScimCreated>(orgPath('/connections'), { kind: 'scim' });
+export const createScimConnection = () => post<ScimCreated>(orgPath('/connections/scim'), {});
 export const listScimTokens = (id: string) => get<Page<ScimToken>>(connection(id, '/tokens'));
 export const createScimToken = (id: string) => post<ScimToken & { token: string }>(connection(id, '/tokens'));
 export const revokeScimToken = (id: string, tokenId: string) =>
   del<unknown>(connection(id, `/tokens/${encodeURIComponent(tokenId)}`));
 
 export const createGraphConnection = (body: Record<string, unknown>) =>
-  post<Connection>(orgPath('/connections'), { kind: 'graph', ...body });
-export const updateConnection = (id: string, body: Record<string, unknown>) =>
-  put<Connection>(connection(id), body);
+  post<{ connectionId: string }>(orgPath('/connections/graph'), body);
 export const testGraphConnection = (id: string) => post<GraphTest>(connection(id, '/test'));
 export const searchDirectoryGroups = (id: string, search: string) =>
   get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { search });
 
-export const getPolicy = (id: string) => get<Record<string, unknown>>(connection(id, '/policy'));
+/** The policy as set, and the effective one: every default filled in. */
+export interface PolicyDocument {
+  policy: Record<string, unknown>;
+  effective: Record<string, unknown>;
+}
+
+export const getPolicy = (id: string) => get<PolicyDocument>(connection(id, '/policy'));
 export const setPolicy = (id: string, policy: Record<string, unknown>) =>
   put<Record<string, unknown>>(connection(id, '/policy'), policy);
 export const getPolicySchema = () => get<Record<string, unknown>>('/api/v1/policy-schema');
 
 export const startRun = (id: string, options: { dryRun?: boolean; full?: boolean }) =>
-  post<SyncRun>(connection(id, '/runs'), options);
+  post<SyncRun>(connection(id, '/sync'), options);
 export const listRuns = (id: string, query: Query = {}) => get<Page<SyncRun>>(connection(id, '/runs'), query);
-export const getRun = (id: string, runId: string) =>
-  get<SyncRun>(connection(id, `/runs/${encodeURIComponent(runId)}`));
-export const cancelRun = (id: string, runId: string) =>
-  post<SyncRun>(connection(id, `/runs/${encodeURIComponent(runId)}/cancel`));
+export const getRun = (runId: string) => get<SyncRun>(orgPath(`/runs/${encodeURIComponent(runId)}`));
+export const cancelRun = (runId: string) =>
+  post<SyncRun>(orgPath(`/runs/${encodeURIComponent(runId)}/cancel`));

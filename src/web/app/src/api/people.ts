@@ -40,16 +40,20 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** A user with what the user page shows besides: the source's attributes, history, credentials. */
+/** A user with what the user page shows besides: the directory sources as received, and history. */
 export interface UserDetail extends User {
-  sourceAttributes?: Record<string, unknown> | null;
-  history?: {
-    occurredAt: string;
-    action?: string;
-    type?: string;
-    actor?: { type: string; id: string | null };
+  sources: {
+    connectionId: string;
+    connectionName: string;
+    kind: 'scim' | 'graph';
+    id: string;
+    userName: string;
+    active: boolean;
+    attributes: Record<string, unknown>;
+    updatedAt: string;
   }[];
-  credentials?: { id: string; type: string; status: string; createdAt: string }[];
+  history: { id: string; occurredAt: string; action: string; actor: { type: string; id: string | null } }[];
+  events: { id: string; type: string; occurredAt: string }[];
 }
 
 export const userName = (user: Pick<User, 'displayName' | 'givenName' | 'familyName' | 'email'>): string =>

@@ -9,12 +9,12 @@ export interface Mapping {
   directoryGroup: { id: string } | { name: string };
   platformGroup: { id: string } | { create: string };
   autoRemove?: boolean;
-  /** Shown name of the directory group, kept by the portal beside the id. */
-  directoryGroupName?: string;
 }
 
-const dirName = (m: Mapping) =>
-  m.directoryGroupName ?? ('name' in m.directoryGroup ? m.directoryGroup.name : m.directoryGroup.id);
+const dirNameOf = (m: Mapping, names: ReadonlyMap<string, string>) =>
+  'id' in m.directoryGroup
+    ? (names.get(m.directoryGroup.id) ?? `group ${m.directoryGroup.id.slice(0, 8)}…`)
+    : m.directoryGroup.name;
 const platName = (m: Mapping) => ('create' in m.platformGroup ? m.platformGroup.create : m.platformGroup.id);
 
 export function GroupMappings(props: {
@@ -27,6 +27,8 @@ export function GroupMappings(props: {
   const [picked, setPicked] = useState<DirectoryGroupHit>();
   const [target, setTarget] = useState('');
   const [autoRemove, setAutoRemove] = useState(true);
+  // The policy keeps directory groups by id (names change in Entra); names seen while picking are kept here to show.
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const query = useDebounced(search.trim(), 200);
   const hits = useAsync(
     async () =>
@@ -42,6 +44,7 @@ export function GroupMappings(props: {
       platformGroup: { create: target.trim() || picked.displayName },
       autoRemove,
     };
+    setNames((known) => new Map(known).set(picked.id, picked.displayName));
     props.onChange([...props.mappings, mapping]);
     setPicked(undefined);
     setSearch('');
@@ -52,13 +55,13 @@ export function GroupMappings(props: {
       <ul className="plain">
         {props.mappings.map((m, i) => (
           <li key={i} className="mapping">
-            <strong>{dirName(m)}</strong> → {platName(m)}{' '}
+            <strong>{dirNameOf(m, names)}</strong> → {platName(m)}{' '}
             {m.autoRemove === false ? '' : <span className="muted small">(auto-remove)</span>}{' '}
             {!props.readOnly && (
               <button
                 type="button"
                 className="danger small"
-                aria-label={`Delete mapping of ${dirName(m)}`}
+                aria-label={`Delete mapping of ${dirNameOf(m, names)}`}
                 onClick={() => props.onChange(props.mappings.filter((_, j) => j !== i))}
               >
                 Delete

@@ -19,7 +19,8 @@ export function PolicyPanel(props: { connection: Connection }) {
   const [policy, setLocal] = useState<Json>();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    if (loaded.data) setLocal(obj('policy' in loaded.data ? loaded.data.policy : loaded.data));
+    // The effective policy has every default filled in, so every switch shows what really applies.
+    if (loaded.data) setLocal(obj(loaded.data.effective));
   }, [loaded.data]);
   const save = useAction(async (next: Json) => {
     await setPolicy(props.connection.id, next);

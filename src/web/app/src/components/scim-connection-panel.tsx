@@ -28,7 +28,7 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
     const timer = window.setInterval(onChange, 3000);
     return () => window.clearInterval(timer);
   }, [c.lastRequestAt, onChange]);
-  const tenantUrl = typeof c.settings?.tenantUrl === 'string' ? c.settings.tenantUrl : undefined;
+  const tenantUrl = c.tenantUrl;
   return (
     <div className="card">
       <h2>Status</h2>

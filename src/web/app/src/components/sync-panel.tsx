@@ -24,7 +24,7 @@ export function SyncPanel(props: { connectionId: string }) {
   useEffect(() => {
     if (!runId || !running) return undefined;
     const timer = window.setInterval(() => {
-      void getRun(props.connectionId, runId).then(setCurrent, () => undefined);
+      void getRun(runId).then(setCurrent, () => undefined);
     }, 1000);
     return () => window.clearInterval(timer);
   }, [props.connectionId, runId, running]);

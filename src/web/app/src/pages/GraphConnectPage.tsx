@@ -46,7 +46,7 @@ export function GraphConnectPage() {
     if (form.loginUrl) body.loginUrl = form.loginUrl.trim();
     if (form.graphUrl) body.graphUrl = form.graphUrl.trim();
     const created = await createGraphConnection(body);
-    navigate(`/connections/${created.id}?test=1`);
+    navigate(`/connections/${created.connectionId}?test=1`);
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { listConnections, type Connection } from '../api/connections';
+import { listConnections, listRuns, type Connection, type SyncRun } from '../api/connections';
 import { Badge, ErrorNotice, Loading, formatTime } from '../components/ui';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -7,7 +7,7 @@ import { useAsync } from '../use-async';
 /** The two ways a directory reaches Roster, as tiles with their connections and status. */
 export function IntegrationsPage() {
   const { session } = useSession();
-  const connections = useAsync(listConnections, []);
+  const connections = useAsync(loadTiles, []);
   const of = (kind: Connection['kind']) => (connections.data?.data ?? []).filter((c) => c.kind === kind);
   return (
     <section>
@@ -36,13 +36,26 @@ export function IntegrationsPage() {
   );
 }
 
-function scimStatus(c: Connection): string {
+type TileConnection = Connection & { lastRun?: SyncRun | undefined };
+
+/** Connections, each Graph one with its latest run, for the status line of its tile. */
+async function loadTiles(): Promise<{ data: TileConnection[] }> {
+  const { data } = await listConnections();
+  const withRuns = await Promise.all(
+    data.map(async (c) =>
+      c.kind === 'graph' ? { ...c, lastRun: (await listRuns(c.id, { limit: 1 })).data[0] } : c,
+    ),
+  );
+  return { data: withRuns };
+}
+
+function scimStatus(c: TileConnection): string {
   return c.lastRequestAt
     ? `Live · last request ${formatTime(c.lastRequestAt)}`
     : "Waiting for Entra's first request";
 }
 
-function graphStatus(c: Connection): string {
+function graphStatus(c: TileConnection): string {
   const run = c.lastRun;
   if (!run) return 'Connected · not synced yet';
   const errors = run.errors.length > 0 ? ` · ${run.errors.length} errors` : '';
@@ -52,10 +65,10 @@ function graphStatus(c: Connection): string {
 function Tile(props: {
   title: string;
   text: string;
-  connections: Connection[];
+  connections: TileConnection[];
   connectTo: string;
   canChange: boolean;
-  status: (c: Connection) => string;
+  status: (c: TileConnection) => string;
 }) {
   return (
     <article className="tile card" aria-label={props.title}>

@@ -30,7 +30,7 @@ export function ScimConnectPage() {
           <ErrorNotice error={create.error} />
         </>
       )}
-      {created && <ScimCredentials created={created} />}
+      {created && <ScimCredentials created={{ ...created, connectionId: created.connection.id }} />}
     </section>
   );
 }

@@ -51,31 +51,35 @@ export function UserPage(props: { userId: string }) {
         ))}
         {(u.groups ?? []).length === 0 && <li className="muted">No groups</li>}
       </ul>
-      <h2>Source attributes</h2>
-      {u.sourceAttributes ? (
-        <pre className="json">{JSON.stringify(u.sourceAttributes, null, 2)}</pre>
-      ) : (
-        <p className="muted">None recorded.</p>
-      )}
+      <h2>Directory sources</h2>
+      {u.sources.length === 0 && <p className="muted">A local user: no directory owns it.</p>}
+      {u.sources.map((source) => (
+        <details key={source.connectionId} className="card" open={u.sources.length === 1}>
+          <summary>
+            {source.connectionName} ({source.kind}) · {source.active ? 'enabled' : 'disabled'} in the
+            directory · updated {formatTime(source.updatedAt)}
+          </summary>
+          <pre className="json">{JSON.stringify(source.attributes, null, 2)}</pre>
+        </details>
+      ))}
       <h2>Credentials</h2>
-      {u.credentials && u.credentials.length > 0 ? (
-        <ul>
-          {u.credentials.map((c) => (
-            <li key={c.id}>
-              {c.type} — <Badge value={c.status} /> since {formatTime(c.createdAt)}
+      <p className="muted">
+        Credentials issued by the policy's "new users" options appear in the history below
+        (credential.issued).
+      </p>
+      <h2>History</h2>
+      {u.history.length > 0 || u.events.length > 0 ? (
+        <ol className="history">
+          {u.history.map((h) => (
+            <li key={h.id}>
+              <time dateTime={h.occurredAt}>{formatTime(h.occurredAt)}</time> {h.action}
+              <span className="muted"> by {h.actor.type}</span>
             </li>
           ))}
-        </ul>
-      ) : (
-        <p className="muted">No credentials.</p>
-      )}
-      <h2>History</h2>
-      {u.history && u.history.length > 0 ? (
-        <ol className="history">
-          {u.history.map((h, i) => (
-            <li key={i}>
-              <time dateTime={h.occurredAt}>{formatTime(h.occurredAt)}</time> {h.action ?? h.type}
-              {h.actor && <span className="muted"> by {h.actor.type}</span>}
+          {u.events.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.occurredAt}>{formatTime(e.occurredAt)}</time> {e.type}
+              <span className="muted"> (event)</span>
             </li>
           ))}
         </ol>

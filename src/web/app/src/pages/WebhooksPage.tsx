@@ -92,15 +92,17 @@ function Endpoint(props: { endpoint: WebhookEndpoint; canChange: boolean; onDele
     <article className="card">
       <h2 className="mono">{e.url}</h2>
       <p>
-        <Badge value={e.status ?? (e.enabled === false ? 'disabled' : 'enabled')} />{' '}
-        <span className="muted small">{(e.eventTypes ?? []).join(', ') || 'all events'}</span>
+        <Badge value={e.status} />{' '}
+        {e.disabledReason && <span className="muted small">{e.disabledReason}</span>}{' '}
+        <span className="muted small">{e.eventTypes.join(', ') || 'all events'}</span>
       </p>
       <h3>Recent deliveries</h3>
       <ErrorNotice error={deliveries.error ?? again.error} />
       <ul className="plain">
         {(deliveries.data?.data ?? []).map((d) => (
           <li key={d.id}>
-            {formatTime(d.createdAt)} {d.eventType} <Badge value={d.status} /> {d.lastStatusCode ?? ''}{' '}
+            {formatTime(d.createdAt)} {d.eventType} <Badge value={d.status} />{' '}
+            {d.lastStatusCode ?? d.lastError ?? ''}{' '}
             {props.canChange && (
               <button
                 type="button"
