@@ -392,6 +392,42 @@ for (const engine of engines) {
       });
     });
 
+    describe("Microsoft's example user schema payload", () => {
+      test('is created with the manager as {value: id} and the custom extension kept', async () => {
+        // use-scim-to-provision-users-and-groups.md, "Design your user and group schema"; the work
+        // email is added because Roster requires one (README, "What the SCIM endpoint does").
+        const managerId = await createUser();
+        const customUrn = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+        const res = await scim.post('/Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE, customUrn],
+          userName: 'bjensen@testuser.com',
+          id: '48af03ac28ad4fb88478',
+          externalId: 'bjensen',
+          name: { familyName: 'Jensen', givenName: 'Barbara' },
+          emails: [{ type: 'work', value: 'bjensen@testuser.com', primary: true }],
+          [ENTERPRISE]: { manager: managerId },
+          [customUrn]: { tag: '701984' },
+          meta: {
+            resourceType: 'User',
+            created: '2010-01-23T04:56:22Z',
+            lastModified: '2011-05-13T04:42:34Z',
+            version: 'W/"3694e05e9dff591"',
+            location: 'https://example.com/v2/Users/00aa00aa-bb11-cc22-dd33-44ee44ee44ee',
+          },
+        });
+        const id = created(res);
+        assert.notEqual(id, '48af03ac28ad4fb88478', 'id is the server’s');
+        assert.notEqual((res.body.meta as Record<string, unknown>).created, '2010-01-23T04:56:22Z');
+        assert.deepEqual(res.body[ENTERPRISE], { manager: { value: managerId } });
+        assert.deepEqual(res.body[customUrn], { tag: '701984' });
+        const byManager = await scim.get(`/Users?${q(`${ENTERPRISE}:manager.value eq "${managerId}"`)}`);
+        assert.deepEqual(
+          byManager.body.Resources?.map((user) => user.id),
+          [id],
+        );
+      });
+    });
+
     describe('custom extension attributes', () => {
       test('a POST with a URN-qualified custom key not listed in schemas keeps it and returns it', async () => {
         const res = await scim.post('/Users', entraUser((nextUser += 1), { [`${CUSTOM}:attr`]: 'v1' }));

@@ -1,7 +1,7 @@
 import { invalidInput } from '../../../errors.js';
 import type { DirectoryUserRow } from '../../../store/schema.js';
 import type { DirectoryUserInput } from '../../../sync/change.js';
-import { normalizeScimBooleans } from '../patch/index.js';
+import { normalizeEntraManagerValue, normalizeScimBooleans } from '../patch/index.js';
 import { ENTERPRISE_USER_SCHEMA_URN, USER_SCHEMA_URN } from '../schema/attribute-schema.js';
 import { canonicalizeResource, isPlainObject } from './canonical-resource.js';
 import { buildMeta } from './scim-meta.js';
@@ -14,12 +14,24 @@ export function parseUserBody(body: unknown): Record<string, unknown> {
   if (typeof resource.userName !== 'string' || resource.userName.trim() === '') {
     throw invalidInput('userName is required', 'userName');
   }
+  normalizeManager(resource);
   if (resource.active === undefined) resource.active = true;
   if (typeof resource.active !== 'boolean') throw invalidInput('active must be a boolean', 'active');
   if (resource.externalId !== undefined && typeof resource.externalId !== 'string') {
     throw invalidInput('externalId must be a string', 'externalId');
   }
   return resource;
+}
+
+/**
+ * Entra sends the manager as a plain id, in POST as in PATCH: Microsoft's example schema in
+ * use-scim-to-provision-users-and-groups.md has `"manager": "123456"`. PATCH stores it as the
+ * RFC 7643 §4.3 `{value: id}`; POST and PUT must too, or `manager.value eq` never finds it.
+ */
+function normalizeManager(resource: Record<string, unknown>): void {
+  const enterprise = resource[ENTERPRISE_USER_SCHEMA_URN];
+  if (isPlainObject(enterprise) && enterprise.manager !== undefined)
+    enterprise.manager = normalizeEntraManagerValue(enterprise.manager);
 }
 
 /** A stored resource as a change for the road. */
