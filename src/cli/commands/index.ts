@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAdminCommands } from './admin.js';
+import { registerApiCommands } from './api.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerGraphCommands } from './graph.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerPolicyCommands(program);
   registerAdminCommands(program);
   registerDemoCommand(program);
+  registerApiCommands(program);
 }
