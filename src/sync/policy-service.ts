@@ -5,6 +5,8 @@ import { validatePolicy } from '../domain/policy/validate-policy.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection, updateConnectionPolicy, type ConnectionKind } from '../store/connections.js';
+import type { Outcome } from './outcome.js';
+import { reconcileConnection } from './reconcile-connection.js';
 
 /**
  * Reading and setting a connection's policy: the service behind `roster policy get|set` and the
@@ -80,4 +82,19 @@ export async function setPolicy(
   });
 }
 
-export { policyJsonSchema, validatePolicy };
+/**
+ * What a candidate policy would change on the users and groups already synced, without storing
+ * it or changing anything: validation first (errors name the field), then a rolled-back reconcile.
+ */
+export async function previewPolicy(
+  runtime: Runtime,
+  connectionId: string,
+  json: unknown,
+  options: { organizationId?: string } = {},
+): Promise<Outcome> {
+  const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
+  const policy = validatePolicy(json, connection.kind);
+  return reconcileConnection(runtime, connectionId, { ...options, policy, dryRun: true });
+}
+
+export { policyJsonSchema, reconcileConnection, validatePolicy };

@@ -7,7 +7,14 @@ import { listEnrollmentEmails } from '../../store/enrollment.js';
 import { setSeatLimit } from '../../store/organization-settings.js';
 import { getOrganization } from '../../store/organizations.js';
 import { applyLifecycleDeadlines } from '../../sync/apply-lifecycle-deadlines.js';
-import { getPolicy, policyJsonSchema, setPolicy } from '../../sync/policy-service.js';
+import type { Outcome } from '../../sync/outcome.js';
+import {
+  getPolicy,
+  policyJsonSchema,
+  previewPolicy,
+  reconcileConnection,
+  setPolicy,
+} from '../../sync/policy-service.js';
 import { printJson, printTable, withRuntime } from '../context.js';
 
 const cliActor: Actor = { type: 'cli', id: null };
@@ -38,16 +45,47 @@ export function registerPolicyCommands(program: Command): void {
     .command('set <connectionId>')
     .description('Validate and set the policy from a JSON file (or - for stdin); audited')
     .requiredOption('--file <path>', 'policy JSON file, or - to read stdin')
+    .option('--dry-run', 'store nothing; report what the policy would change on the users already synced')
+    .option('--apply', 'after setting it, apply the policy to the users already synced')
     .option('--json', 'print JSON')
-    .action(async (connectionId: string, options: { file: string; json?: boolean }, command: Command) => {
+    .action(async (connectionId: string, options: SetOptions, command: Command) => {
       const json = parseJson(
         options.file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(options.file, 'utf8'),
       );
-      const document = await withRuntime(command, (runtime) =>
-        setPolicy(runtime, connectionId, json, cliActor),
+      if (options.dryRun) {
+        const outcome = await withRuntime(command, (runtime) => previewPolicy(runtime, connectionId, json));
+        printOutcome(outcome, options.json);
+        return;
+      }
+      const { document, outcome } = await withRuntime(command, async (runtime) => {
+        const set = await setPolicy(runtime, connectionId, json, cliActor);
+        const applied = options.apply
+          ? await reconcileConnection(runtime, connectionId, { actor: cliActor })
+          : undefined;
+        return { document: set, outcome: applied };
+      });
+      if (options.json) {
+        printJson({
+          connectionId: document.connectionId,
+          policy: document.policy,
+          ...(outcome ? summary(outcome) : {}),
+        });
+        return;
+      }
+      process.stdout.write(`Policy of connection ${document.connectionId} set\n`);
+      if (outcome) printOutcome(outcome, false);
+    });
+
+  policy
+    .command('reconcile <connectionId>')
+    .description('Apply the policy to the users and groups already synced (after a policy change)')
+    .option('--dry-run', 'report what would change and keep nothing')
+    .option('--json', 'print JSON')
+    .action(async (connectionId: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+      const outcome = await withRuntime(command, (runtime) =>
+        reconcileConnection(runtime, connectionId, { dryRun: options.dryRun === true, actor: cliActor }),
       );
-      if (options.json) printJson({ connectionId: document.connectionId, policy: document.policy });
-      else process.stdout.write(`Policy of connection ${document.connectionId} set\n`);
+      printOutcome(outcome, options.json);
     });
 
   policy
@@ -95,6 +133,46 @@ export function registerPolicyCommands(program: Command): void {
       if (options.json) printJson(result);
       else process.stdout.write(`Deleted ${result.deleted} user(s)\n`);
     });
+}
+
+interface SetOptions {
+  file: string;
+  dryRun?: boolean;
+  apply?: boolean;
+  json?: boolean;
+}
+
+function summary(outcome: Outcome) {
+  return {
+    dryRun: outcome.dryRun,
+    counts: outcome.counts,
+    errors: outcome.errors,
+    ...(outcome.seatCheck === undefined ? {} : { seatCheck: outcome.seatCheck }),
+    changes: outcome.planned(),
+  };
+}
+
+function printOutcome(outcome: Outcome, json: boolean | undefined): void {
+  if (json) {
+    printJson(summary(outcome));
+    return;
+  }
+  const counts = (Object.keys(outcome.counts) as (keyof Outcome['counts'])[])
+    .map((name) => [name, outcome.counts[name]] as const)
+    .filter(([, value]) => value > 0);
+  process.stdout.write(outcome.dryRun ? 'Dry run: nothing was changed.\n' : '');
+  printTable(
+    counts.map(([name, value]) => ({ change: name, count: value })),
+    ['change', 'count'],
+  );
+  if (outcome.seatCheck?.exceeded) {
+    const { wouldImport, seatsUsed, seatLimit } = outcome.seatCheck;
+    process.stdout.write(
+      `Seat limit exceeded: would import ${wouldImport}, using ${seatsUsed} of ${seatLimit} seats\n`,
+    );
+  }
+  for (const error of outcome.errors)
+    process.stdout.write(`error ${error.objectId} ${error.field ?? ''}: ${error.message}\n`);
 }
 
 function parseJson(text: string): unknown {
