@@ -35,6 +35,13 @@ export class EmulatorRuntime {
     this.#accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds;
   }
 
+  /** Origins under which the emulator itself is Graph: accepted as a token resource and audience. */
+  get ownOrigins(): readonly string[] {
+    const port = new URL(this.origin).port;
+    const origins = [this.origin, `http://localhost:${port}`];
+    return this.options.graphUrl === null ? origins : [...origins, this.options.graphUrl];
+  }
+
   get tenantId(): string {
     return this.options.tenantId;
   }

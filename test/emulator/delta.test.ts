@@ -61,6 +61,19 @@ describe('users delta', () => {
     assert.deepEqual(await deltaRound(emulator, changes.deltaLink, token).then((r) => r.items), []);
   });
 
+  it('never loses a change made while a round is being paged', async () => {
+    const first = await graphGet(emulator, '/users/delta?$select=displayName', token);
+    const seen = first.body.value as Json[];
+    const behind = seen[10]!.id as string;
+    const ahead = emulator.tenant.listUsers({ offset: 200, limit: 1 })[0]!.id;
+    emulator.tenant.updateUser(behind, { displayName: 'Changed Behind The Cursor' });
+    emulator.tenant.updateUser(ahead, { displayName: 'Changed Ahead Of The Cursor' });
+    const rest = await deltaRound(emulator, first.body['@odata.nextLink'] as string, token);
+    assert.equal(rest.items.find((u) => u.id === ahead)?.displayName, 'Changed Ahead Of The Cursor');
+    const next = await deltaRound(emulator, rest.deltaLink, token);
+    assert.equal(next.items.find((u) => u.id === behind)?.displayName, 'Changed Behind The Cursor');
+  });
+
   it('does not report a change to a property outside $select', async () => {
     const initial = await deltaRound(emulator, '/users/delta?$select=displayName', token);
     const user = emulator.tenant.listUsers({ offset: 40, limit: 1 })[0]!;

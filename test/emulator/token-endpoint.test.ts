@@ -137,13 +137,11 @@ describe('token endpoint: client credentials', () => {
     await expectAadsts(response, 400, 'invalid_scope', 70011);
   });
 
-  it('rejects an unknown resource with AADSTS500011', async () => {
-    await expectAadsts(
-      await grant({ scope: 'https://example.com/.default' }),
-      400,
-      'invalid_resource',
-      500011,
-    );
+  it('rejects an unknown resource with AADSTS500011, also another local port', async () => {
+    const unknown = await grant({ scope: 'https://example.com/.default' });
+    await expectAadsts(unknown, 400, 'invalid_resource', 500011);
+    const otherPort = await grant({ scope: 'http://127.0.0.1:1/.default' });
+    await expectAadsts(otherPort, 400, 'invalid_resource', 500011);
   });
 
   it('rejects a missing scope and a missing credential', async () => {

@@ -38,7 +38,7 @@ export async function authenticateGraphCaller(
     }
     throw graphErrors.invalidToken('IDX14100: JWT is not well formed.');
   }
-  if (!isGraphAudience(claims.aud))
+  if (!isGraphAudience(claims.aud, rt.ownOrigins))
     throw graphErrors.invalidToken('Access token validation failure. Invalid audience.');
   if (claims.tid !== rt.tenantId)
     throw graphErrors.invalidToken('Access token validation failure. Invalid issuer.');

@@ -16,7 +16,7 @@ import {
 import { graphErrors } from './graph-error.js';
 import { contextUrl, selectFragment, sendGraphJson, sendListPage } from './graph-response.js';
 import { parseQuery, parseSelect, queryOption } from './odata-query.js';
-import { groupSpec, userSpec } from './resource-shapes.js';
+import { directoryObjectSpec, groupSpec, userSpec } from './resource-shapes.js';
 import { sendCount } from './users-routes.js';
 
 export function requireGroupIndex(rt: EmulatorRuntime, id: string): number {
@@ -62,8 +62,7 @@ export function listGroupMembers(
 ): void {
   const index = requireGroupIndex(rt, id);
   const codes = transitive ? transitiveMemberCodes(rt, index) : rt.store.memberships.members(index);
-  // Filters on a mixed member list are checked against user properties, the common case.
-  const resource = cast === 'group' ? groupSpec : userSpec;
+  const resource = cast === 'group' ? groupSpec : cast === 'user' ? userSpec : directoryObjectSpec;
   const query = parseQuery(ctx.url, ctx.req, resource);
   const source = codesSource(rt, codes, cast, { select: query.select, typed: true });
   if (countSegment) return sendCount(ctx, query, source);

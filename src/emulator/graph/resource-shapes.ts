@@ -102,6 +102,19 @@ export const groupSpec: ResourceSpec<GroupRecord> = {
   value: (record, property) => (record as unknown as Record<string, unknown>)[property],
 };
 
+/**
+ * The abstract `directoryObject` of member lists: any user or group property may be selected or
+ * filtered; each item still answers with the properties its own type has.
+ */
+export const directoryObjectSpec: ResourceSpec = {
+  type: 'microsoft.graph.directoryObject',
+  entitySet: 'directoryObjects',
+  label: 'DirectoryObject',
+  navigation: new Set(),
+  properties: new Map([...groupSpec.properties, ...userSpec.properties]),
+  value: (record, property) => (record as Record<string, unknown>)[property],
+};
+
 /** The canonical property names to return: `$select` (id always included) or the default set. */
 export function selectedProperties(resource: ResourceSpec, select: readonly string[] | null): string[] {
   if (select === null) return [...resource.properties.values()].filter((p) => p.inDefault).map((p) => p.name);

@@ -44,7 +44,7 @@ async function clientCredentialsGrant(
 ): Promise<void> {
   const { client, method } = await authenticateClient(rt, ctx.req, form, tenantSegment);
   if (method === 'none') throw aadsts.missingCredential();
-  const audience = clientCredentialsAudience(form.get('scope'), tenantSegment);
+  const audience = clientCredentialsAudience(form.get('scope'), tenantSegment, rt.ownOrigins);
   if (typeof audience !== 'string') throw audience;
   const lifetime = rt.accessTokenLifetimeSeconds;
   sendJson(
