@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isoNow } from '../../clock.js';
 import type { Runtime } from '../../runtime.js';
 import { findConnection } from '../../store/connections.js';
@@ -32,12 +32,16 @@ export const scimPlugin: FastifyPluginAsync<{ runtime: Runtime }> = async (app, 
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="roster-scim"');
     return reply.code(status).type(SCIM_CONTENT_TYPE).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
+  const noEndpoint = async (request: FastifyRequest, reply: FastifyReply) =>
     reply
       .code(404)
       .type(SCIM_CONTENT_TYPE)
-      .send(scimErrorBody(404, `No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}`)),
-  );
+      .send(scimErrorBody(404, `No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler(noEndpoint);
+  // A catch-all route as well: the portal's static files take every unknown GET at the root and
+  // answered `GET …/Me` with their own JSON. Microsoft: "The header for all the responses should
+  // be of content-Type: application/scim+json" (use-scim-to-provision-users-and-groups.md).
+  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/*', handler: noEndpoint });
 
   await app.register(
     async (scoped: FastifyInstance) => {

@@ -136,6 +136,21 @@ for (const engine of engines) {
       });
     });
 
+    describe('every answer is SCIM JSON', () => {
+      test('an endpoint Roster lacks (/Me, /Bulk, a typo) is a 404 SCIM Error, whatever the method', async () => {
+        // "The header for all the responses should be of content-Type: application/scim+json."
+        for (const [method, path] of [
+          ['GET', '/Me'],
+          ['POST', '/Bulk'],
+          ['GET', '/Userz'],
+          ['DELETE', '/Users'],
+        ] as const) {
+          const res = await scim.call(method, path, method === 'POST' ? {} : undefined);
+          assert.equal(res.status, 404, `${method} ${path}`);
+        }
+      });
+    });
+
     describe('queries Entra sends (only eq and and)', () => {
       let id: string;
       let user: ReturnType<typeof entraUser>;

@@ -508,6 +508,36 @@ for (const engine of engines) {
       return res;
     };
 
+    test('any method on any path under the Tenant URL', async () => {
+      const segment = fc.oneof(
+        fc.constantFrom(
+          'Users',
+          'Groups',
+          'Me',
+          'Bulk',
+          'Schemas',
+          'ResourceTypes',
+          'ServiceProviderConfig',
+          'no-such-id',
+        ),
+        fc.string({ maxLength: 10 }).map(encodeURIComponent),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+          fc.array(segment, { minLength: 1, maxLength: 3 }),
+          async (method, segments) => {
+            await send(
+              method,
+              `/${segments.join('/')}`,
+              method === 'GET' || method === 'DELETE' ? undefined : {},
+            );
+          },
+        ),
+        { numRuns },
+      );
+    });
+
     test('filters on /Users and /Groups', async () => {
       await fc.assert(
         fc.asyncProperty(anyFilter, fc.constantFrom('/Users', '/Groups'), async (filter, endpoint) => {
