@@ -9,6 +9,7 @@ import { authorizeRequest, type Access } from './request-context.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerOrganizationRoutes } from './routes/organizations.js';
@@ -69,6 +70,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { run
     registerConnectionRoutes(scoped, runtime);
     registerUserRoutes(scoped, runtime);
     registerGroupRoutes(scoped, runtime);
+    registerCredentialRoutes(scoped, runtime);
     registerEventRoutes(scoped, runtime);
     registerWebhookRoutes(scoped, runtime);
     registerAuditRoutes(scoped, runtime);

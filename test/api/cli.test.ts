@@ -35,7 +35,11 @@ for (const engine of engines) {
       );
       assert.ok(listed.every((key) => key.key === undefined));
       const api = apiClient(roster.url, created.key);
-      await api.post('/organizations/acme/users', { email: 'ada@acme.test', givenName: 'Ada', familyName: 'L' });
+      await api.post('/organizations/acme/users', {
+        email: 'ada@acme.test',
+        givenName: 'Ada',
+        familyName: 'L',
+      });
       const page = await rosterJson<{ data: { seq: number; type: string }[]; nextCursor: string }>(
         ['events', 'acme', '--after', '0'],
         roster.env,

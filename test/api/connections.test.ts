@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { engines } from '../support/engines.js';
+import { startTestRoster, type TestRoster } from '../support/roster.js';
+import { entraUser, scimClient } from '../support/scim-client.js';
+import { organizationWithKey } from './support/api-client.js';
+import { loadConformance } from './support/openapi-conformance.js';
+
+interface Connection {
+  id: string;
+  kind: string;
+  tenantUrl?: string;
+  settings: Record<string, unknown>;
+}
+
+for (const engine of engines) {
+  describe(`REST API connections, tokens, policy and credentials on ${engine}`, () => {
+    let roster: TestRoster;
+    let acme: Awaited<ReturnType<typeof organizationWithKey>>;
+    let scim: { connection: Connection; tenantUrl: string; token: string; tokenId: string };
+
+    before(async () => {
+      roster = await startTestRoster(engine);
+      const conformance = await loadConformance(roster.url);
+      acme = await organizationWithKey(roster, 'acme', 'admin', conformance.check);
+      const created = await acme.api.post<typeof scim>('/organizations/acme/connections/scim', {});
+      assert.equal(created.status, 201);
+      scim = created.body;
+    });
+    after(() => roster.close());
+
+    test('creates a SCIM connection whose Tenant URL and token work for Entra', async () => {
+      assert.equal(scim.tenantUrl, `${roster.url}/scim/v2/${scim.connection.id}?aadOptscim062020`);
+      assert.equal(scim.connection.tenantUrl, scim.tenantUrl);
+      const probe = await scimClient(scim.tenantUrl, scim.token).get('/Users?filter=userName%20eq%20%22x%22');
+      assert.equal(probe.status, 200);
+      const listed = await acme.api.get<{ data: Connection[] }>('/organizations/acme/connections');
+      assert.deepEqual(
+        listed.body.data.map((c) => c.kind),
+        ['scim'],
+      );
+    });
+
+    test('adds, lists and revokes SCIM tokens; a revoked token stops working', async () => {
+      const base = `/organizations/acme/connections/${scim.connection.id}/tokens`;
+      const added = await acme.api.post<{ id: string; token: string }>(base);
+      assert.equal(added.status, 201);
+      const listed = await acme.api.get<{ data: Record<string, unknown>[] }>(base);
+      assert.equal(listed.body.data.length, 2);
+      assert.ok(listed.body.data.every((token) => token.token === undefined));
+      assert.equal((await acme.api.delete(`${base}/${added.body.id}`)).status, 204);
+      const refused = await scimClient(scim.tenantUrl, added.body.token).get('/Users');
+      assert.equal(refused.status, 401);
+    });
+
+    test('sets a policy, refuses an invalid one naming the field, and issues the credentials it asks for', async () => {
+      const base = `/organizations/acme/connections/${scim.connection.id}/policy`;
+      const invalid = await acme.api.put<{ status: number; field?: string; detail: string }>(base, {
+        newUsers: { credentials: ['Not Valid'] },
+      });
+      assert.equal(invalid.status, 400);
+      assert.match(JSON.stringify(invalid.body), /newUsers/);
+      const set = await acme.api.put<{ policy: Record<string, unknown> }>(base, {
+        newUsers: { credentials: ['mobile_credential'] },
+      });
+      assert.equal(set.status, 200);
+      assert.deepEqual(set.body.policy, { newUsers: { credentials: ['mobile_credential'] } });
+      const read = await acme.api.get<{ effective: { newUsers: { credentials: string[] } } }>(base);
+      assert.deepEqual(read.body.effective.newUsers.credentials, ['mobile_credential']);
+
+      const pushed = await scimClient(scim.tenantUrl, scim.token).post('/Users', entraUser(7));
+      assert.equal(pushed.status, 201);
+      const users = await acme.api.get<{ data: { id: string }[] }>('/organizations/acme/users');
+      const userId = users.body.data[0]?.id ?? '';
+      const credentials = await acme.api.get<{ data: { type: string; status: string }[] }>(
+        `/organizations/acme/users/${userId}/credentials`,
+      );
+      assert.deepEqual(
+        credentials.body.data.map((c) => [c.type, c.status]),
+        [['mobile_credential', 'active']],
+      );
+      const events = await acme.api.get<{ data: { type: string }[] }>(
+        '/organizations/acme/events?types=credential.*',
+      );
+      assert.deepEqual(
+        events.body.data.map((event) => event.type),
+        ['credential.issued'],
+      );
+    });
+
+    test('creates a Graph connection without ever answering its secret', async () => {
+      const created = await acme.api.post<Record<string, unknown>>('/organizations/acme/connections/graph', {
+        tenantId: '11111111-2222-3333-4444-555555555555',
+        clientId: '66666666-7777-8888-9999-000000000000',
+        clientSecret: 'very-secret-value',
+        secretExpiresAt: '2027-06-30',
+      });
+      assert.equal(created.status, 201);
+      assert.doesNotMatch(JSON.stringify(created.body), /very-secret-value/);
+      const listed = await acme.api.get<{ data: Connection[] }>('/organizations/acme/connections');
+      assert.doesNotMatch(JSON.stringify(listed.body), /very-secret-value/);
+      const audit = await acme.api.get<{ data: { action: string; actor: { type: string } }[] }>(
+        '/organizations/acme/audit?action=connection.created',
+      );
+      assert.equal(audit.body.data.length, 2);
+      assert.ok(audit.body.data.every((entry) => entry.actor.type === 'api_key'));
+      assert.doesNotMatch(JSON.stringify(audit.body), /very-secret-value/);
+    });
+
+    test('refuses to sync a SCIM connection: Entra pushes it', async () => {
+      const response = await acme.api.post(`/organizations/acme/connections/${scim.connection.id}/sync`, {});
+      assert.equal(response.status, 400);
+    });
+  });
+}
