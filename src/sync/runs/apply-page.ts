@@ -50,9 +50,13 @@ async function withSavepoint<T>(ctx: ApplyContext, name: string, work: () => Pro
   }
 }
 
-/** Errors about one object's data; anything else (the database gone) fails the whole run. */
+/**
+ * Errors about one object's data; anything else (the database gone) fails the whole run. The seat
+ * guard is about the batch, not an object: replaying change by change would import users up to
+ * the limit, so it fails the run instead.
+ */
 function isObjectError(error: unknown): error is RosterError {
-  return error instanceof RosterError && error.status < 500;
+  return error instanceof RosterError && error.status < 500 && error.code !== 'seat_limit_exceeded';
 }
 
 function fieldOf(error: RosterError): Pick<ChangeError, 'field'> {
