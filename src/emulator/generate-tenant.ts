@@ -46,7 +46,7 @@ export function generateTenant(seed: number, users: number, groups: number): Gen
   if (!Number.isSafeInteger(groups) || groups < 0)
     throw new TypeError('groups must be a non-negative integer');
 
-  const domain = `emulated${Math.abs(seed)}.onmicrosoft.com`;
+  const domain = `emulated${seed < 0 ? `m${-seed}` : seed}.onmicrosoft.com`;
   const layout = groupLayout(seed, groups);
   const traits = (i: number): UserTraits => userTraits(seed, i, layout.departmentCount);
   const groupRecords = layout.specs.map((spec, j) => buildGroupRecord(seed, j, spec, domain));
