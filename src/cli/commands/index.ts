@@ -3,6 +3,7 @@ import { registerAdminCommands } from './admin.js';
 import { registerApiCommands } from './api.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDirectoryCommands } from './directory.js';
+import { registerEmulatorCommand } from './emulator.js';
 import { registerGraphCommands } from './graph.js';
 import { registerOrgCommands } from './org.js';
 import { registerPolicyCommands } from './policy.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerDirectoryCommands(program);
   registerGraphCommands(program);
   registerSyncCommands(program);
+  registerEmulatorCommand(program);
   registerPolicyCommands(program);
   registerAdminCommands(program);
   registerDemoCommand(program);

@@ -33,6 +33,8 @@ export class FakeTenant {
   throttleNext = 0;
   throttled = 0;
   requests: string[] = [];
+  /** Delay every Graph answer, to catch a run in the middle. */
+  delayMs = 0;
   #version = 1;
   #minDeltaVersion = 0;
   readonly #users = new Map<string, Versioned<FakeUser>>();
@@ -92,7 +94,10 @@ export class FakeTenant {
   }
 
   async start(): Promise<void> {
-    this.#server = http.createServer((req, res) => this.#handle(req, res));
+    this.#server = http.createServer((req, res) => {
+      if (this.delayMs === 0 || req.method === 'POST') this.#handle(req, res);
+      else setTimeout(() => this.#handle(req, res), this.delayMs);
+    });
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
