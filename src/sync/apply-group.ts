@@ -5,7 +5,7 @@ import { RosterError } from '../errors.js';
 import { deleteDirectoryGroup, getDirectoryGroup, saveDirectoryGroup } from '../store/directory.js';
 import { deleteGroup, findGroup, insertGroup, renameGroup } from '../store/groups.js';
 import type { GroupRow } from '../store/schema.js';
-import { applyMembersClear, projectExistingMembers } from './apply-members.js';
+import { applyMembersClear, projectExistingMembers, redecideGroupMembers } from './apply-members.js';
 import type { DirectoryGroupInput } from './change.js';
 import type { ApplyContext } from './context.js';
 import { findGroupMapping, resolveMappedGroup } from './group-mapping.js';
@@ -49,8 +49,26 @@ export async function applyGroupUpsert(
     },
     existing === undefined,
   );
-  if (groupId === null) return;
+  if (groupId !== null) await projectPlatformGroup(ctx, input, groupId, mapped !== undefined, outcome);
+  // The group now projects elsewhere (a mapping added, or a mirror after `ignore`): its members follow.
+  if (existing !== undefined && existing.group_id !== groupId) {
+    await projectExistingMembers(ctx, input.id, groupId, outcome);
+  }
+  // Scope and role rules may name the group: its members are decided again under the new name.
+  if (existing !== undefined && existing.display_name !== input.displayName) {
+    await redecideGroupMembers(ctx, input.id, outcome);
+  }
+}
 
+/** Creates the platform group a directory group projects onto, or renames a mirror with it. */
+async function projectPlatformGroup(
+  ctx: ApplyContext,
+  input: DirectoryGroupInput,
+  groupId: string,
+  mapped: boolean,
+  outcome: Outcome,
+): Promise<void> {
+  const { trx, organizationId, connectionId, now } = ctx;
   const group = await findGroup(trx, organizationId, groupId);
   if (!group) {
     const row: GroupRow = {
@@ -76,9 +94,6 @@ export async function applyGroupUpsert(
     const view = toGroupView({ ...group, display_name: input.displayName, updated_at: now });
     outcome.emit('group.updated', { group: view, changed: ['displayName'] }, 'groupsUpdated');
   }
-  // The group now projects elsewhere (a mapping added, or a mirror after `ignore`): its members follow.
-  if (existing !== undefined && existing.group_id !== groupId)
-    await projectExistingMembers(ctx, input.id, groupId, outcome);
 }
 
 export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {

@@ -144,6 +144,29 @@ export async function projectExistingMembers(
   }
 }
 
+/** Decides every member of a group again (the group was renamed, and policy names groups by name). */
+export async function redecideGroupMembers(
+  ctx: ApplyContext,
+  directoryGroupId: string,
+  outcome: Outcome,
+): Promise<void> {
+  if (!policyReadsGroups(ctx.policy)) return;
+  let after: string | undefined;
+  for (;;) {
+    const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    if (page.length === 0) return;
+    after = page[page.length - 1]?.member_id;
+    await redecideUsers(
+      ctx,
+      page.map((row) => ({ id: row.member_id, type: row.member_type })),
+      outcome,
+    );
+  }
+}
+
 /**
  * Decides the touched users again from their stored source. A user that policy now rejects is
  * recorded, never thrown: the membership change itself is sound, and one user must not stop it.

@@ -165,6 +165,16 @@ for (const engine of engines) {
       ]);
     });
 
+    test('renaming a group named in the scope takes its members out, and renaming it back brings them in', async () => {
+      const bench = await policyBench(store);
+      const policy = { scope: { filter: { memberOf: { name: 'Pilot' } } } };
+      await bench.apply([scimUser('u1'), group('g', 'Pilot'), addMembers('g', 'u1')], { policy });
+      const renamed = await bench.apply([group('g', 'Pilot (old)')], { policy });
+      assert.equal(renamed.outcome.counts.usersDeactivated, 1);
+      const back = await bench.apply([group('g', 'Pilot')], { policy });
+      assert.equal(back.outcome.counts.usersReactivated, 1);
+    });
+
     test('roles come from Entra app roles and from group rules; canonical names', async () => {
       const bench = await policyBench(store);
       const policy = { roles: { rules: [{ group: { name: 'Admins' }, role: 'admin' }] } };

@@ -31,15 +31,17 @@ export function decideUser(
   source: SourceUser,
   groups: readonly DirectoryGroupFacts[] = [],
 ): UserDecision {
-  const scope = evaluateScope(policy, { attributes: source.attributes, groups });
-  if (!scope.inScope) return { action: 'exclude', reason: scope.reason };
-
   const mapping = { ...defaultMappings[source.connectorKind], ...policy.attributeMapping };
   const values: Record<string, string> = {};
   for (const [field, expression] of Object.entries(mapping)) {
     const value = evaluateMapping(expression, source.attributes);
     if (value !== undefined) values[field] = value;
   }
+  // Filters read source attributes, and platform fields where the source has no attribute of that
+  // name: `department` then works over SCIM too, where the source calls it by its extension URN.
+  const scope = evaluateScope(policy, { attributes: { ...values, ...source.attributes }, groups });
+  if (!scope.inScope) return { action: 'exclude', reason: scope.reason };
+
   for (const required of requiredFields) {
     if (values[required.field] === undefined) {
       const attribute = sourceFieldOf(policy, source, required);

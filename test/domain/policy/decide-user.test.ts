@@ -59,3 +59,36 @@ describe('decideUser', () => {
     assert.equal(decision.action === 'upsert' && decision.status, 'inactive');
   });
 });
+
+describe('decideUser scope over SCIM attributes', () => {
+  test('a filter on a platform field name reads the mapped value when the source names it otherwise', () => {
+    const policy = validatePolicy(
+      { scope: { filter: { attribute: 'department', equals: 'Sales' } } },
+      'scim',
+    );
+    const source: SourceUser = {
+      connectorKind: 'scim',
+      objectId: 'oid-1',
+      userName: 'ada@acme.test',
+      active: true,
+      attributes: {
+        'name.givenName': 'Ada',
+        'name.familyName': 'Lovelace',
+        'emails.work': 'ada@acme.test',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'Sales',
+      },
+      roles: [],
+    };
+    assert.equal(decideUser(policy, source).action, 'upsert');
+    assert.equal(
+      decideUser(policy, {
+        ...source,
+        attributes: {
+          ...source.attributes,
+          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'HR',
+        },
+      }).action,
+      'exclude',
+    );
+  });
+});
