@@ -5,6 +5,7 @@ import { validatePolicy } from '../domain/policy/validate-policy.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection, updateConnectionPolicy, type ConnectionKind } from '../store/connections.js';
+import { getOrganizationSettings, setSeatLimit } from '../store/organization-settings.js';
 import type { Outcome } from './outcome.js';
 import { reconcileConnection } from './reconcile-connection.js';
 
@@ -95,6 +96,36 @@ export async function previewPolicy(
   const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
   const policy = validatePolicy(json, connection.kind);
   return reconcileConnection(runtime, connectionId, { ...options, policy, dryRun: true });
+}
+
+/** Sets (or with null removes) the organization's seat limit; audited. */
+export async function setOrganizationSeatLimit(
+  runtime: Runtime,
+  organizationId: string,
+  seatLimit: number | null,
+  actor: Actor,
+): Promise<{ seatLimit: number | null }> {
+  const now = isoNow(runtime.clock);
+  return runtime.store.transaction(async (trx) => {
+    const before = (await getOrganizationSettings(trx, organizationId)).seatLimit ?? null;
+    const after = (await setSeatLimit(trx, organizationId, seatLimit, now)).seatLimit ?? null;
+    await appendAudit(
+      trx,
+      organizationId,
+      actor,
+      [
+        {
+          action: 'organization.seat_limit_set',
+          targetType: 'organization',
+          targetId: organizationId,
+          before,
+          after,
+        },
+      ],
+      now,
+    );
+    return { seatLimit: after };
+  });
 }
 
 export { policyJsonSchema, reconcileConnection, validatePolicy };

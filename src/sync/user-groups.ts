@@ -3,7 +3,7 @@ import type { DirectoryGroupFacts } from '../domain/policy/policy.js';
 import { directoryGroupFacts, membersOfGroups, parentGroupIds } from '../store/directory-memberships.js';
 import type { ApplyContext } from './context.js';
 
-/** Nested groups deeper than this are not followed: Entra allows cycles-free nesting, but bounded work is kinder. */
+/** Nesting deeper than this is not followed: a bound keeps a cycle in imported data from looping. */
 const maxDepth = 32;
 
 /**

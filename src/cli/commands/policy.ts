@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { isoNow } from '../../clock.js';
 import { invalidInput } from '../../errors.js';
 import type { Actor } from '../../store/audit.js';
 import { listEnrollmentEmails } from '../../store/enrollment.js';
-import { setSeatLimit } from '../../store/organization-settings.js';
 import { getOrganization } from '../../store/organizations.js';
 import { applyLifecycleDeadlines } from '../../sync/apply-lifecycle-deadlines.js';
 import type { Outcome } from '../../sync/outcome.js';
@@ -13,6 +11,7 @@ import {
   policyJsonSchema,
   previewPolicy,
   reconcileConnection,
+  setOrganizationSeatLimit,
   setPolicy,
 } from '../../sync/policy-service.js';
 import { printJson, printTable, withRuntime } from '../context.js';
@@ -96,7 +95,7 @@ export function registerPolicyCommands(program: Command): void {
       const seatLimit = limit === 'none' ? null : Number(limit);
       const settings = await withRuntime(command, async (runtime) => {
         const organization = await getOrganization(runtime.store.db, org);
-        return setSeatLimit(runtime.store.db, organization.id, seatLimit, isoNow(runtime.clock));
+        return setOrganizationSeatLimit(runtime, organization.id, seatLimit, cliActor);
       });
       if (options.json) printJson({ seatLimit: settings.seatLimit ?? null });
       else process.stdout.write(`Seat limit: ${settings.seatLimit ?? 'none'}\n`);
