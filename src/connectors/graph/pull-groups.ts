@@ -19,11 +19,14 @@ import {
  * `groups/delta` with `members@delta`. A large group repeats across pages with different member
  * chunks, in no promised order, so each object is applied as it comes. Members are direct only.
  */
-export function groupsHandler(session: PullSession): ResourceHandler<GraphGroup> {
+export function groupsHandler(
+  session: PullSession,
+  onlyIds?: readonly string[],
+): ResourceHandler<GraphGroup> {
   const { connectionId } = session;
   return {
     resource: 'groups',
-    initialUrl: () => `/groups/delta?$select=${groupSelect.join(',')}`,
+    initialUrl: () => `/groups/delta?$select=${groupSelect.join(',')}${idFilter(onlyIds)}`,
     prepare: (page, round) =>
       round.round_kind === 'delta' ? fetchUnknownMembers(session, page) : Promise.resolve([]),
     async applyPage(
@@ -84,6 +87,16 @@ export function groupsHandler(session: PullSession): ResourceHandler<GraphGroup>
       await clearMarks(trx, connectionId, roundId);
     },
   };
+}
+
+/**
+ * `$filter=id eq 'a' or id eq 'b'` scopes a delta round to chosen groups (Graph's delta query
+ * overview); beyond 50 ids Graph refuses the filter, so the round covers every group and policy
+ * ignores the others.
+ */
+function idFilter(ids: readonly string[] | undefined): string {
+  if (ids === undefined || ids.length === 0 || ids.length > 50) return '';
+  return `&$filter=${encodeURIComponent(ids.map((id) => `id eq '${id.replaceAll("'", "''")}'`).join(' or '))}`;
 }
 
 /**

@@ -39,4 +39,6 @@ export interface PullProgress {
   groupsSeen: number;
   /** A full resync forced by Graph (expired delta token) during this run. */
   resynced: GraphResource[];
+  /** The groups in scope (`all`, or their ids), to notice a changed scope on the next run. */
+  scopeKey?: string;
 }

@@ -13,7 +13,14 @@ import type { Database } from '../../store/schema.js';
 import { Outcome } from '../outcome.js';
 import { applyPage, mergeOutcome } from './apply-page.js';
 import { leaseTtlMs, releaseLease, renewLease } from './run-lease.js';
-import { isCancelRequested, maxRunErrors, updateSyncRun, type RunError, type SyncRun } from './sync-runs.js';
+import {
+  isCancelRequested,
+  maxRunErrors,
+  selectSyncRuns,
+  updateSyncRun,
+  type RunError,
+  type SyncRun,
+} from './sync-runs.js';
 
 /** Thrown at a page boundary when the run was asked to stop. */
 export class RunCancelled extends Error {
@@ -58,6 +65,13 @@ export async function executeLeasedRun(
     const graph = await openGraphConnection(runtime, run.connectionId, run.organizationId);
     await announceSecretExpiry(runtime, graph.connection);
     const policy = resolvePolicy('graph', graph.connection.policy);
+    const previous = (await selectSyncRuns(store.db, run.connectionId, { limit: 20 })).find(
+      (other) => other.status === 'succeeded' && !other.dryRun && other.id !== run.id,
+    );
+    const pullOptions = {
+      full: run.full,
+      previousScopeKey: previous?.progress.scopeKey as string | undefined,
+    };
     // During a dry run every read goes through its one transaction (SQLite has a single connection).
     let outer: Transaction<Database> | undefined;
     const db0 = () => outer ?? store.db;
@@ -98,7 +112,7 @@ export async function executeLeasedRun(
           outer = trx;
           progress = await pullGraph(
             session(trx, (work) => work(trx)),
-            { full: run.full },
+            pullOptions,
           );
           throw new DryRunRollback();
         })
@@ -112,7 +126,7 @@ export async function executeLeasedRun(
         runtime.eventBus.notify(run.organizationId);
         return result;
       };
-      progress = await pullGraph(session(store.db, commit), { full: run.full });
+      progress = await pullGraph(session(store.db, commit), pullOptions);
     }
   } catch (error) {
     if (error instanceof RunCancelled) {

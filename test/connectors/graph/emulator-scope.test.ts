@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createGraphConnection } from '../../../src/connectors/graph/graph-connections.js';
+import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { updateConnectionPolicy } from '../../../src/store/connections.js';
+import { createOrganization } from '../../../src/store/organizations.js';
+import { startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
+import { toRunSummary } from '../../../src/sync/runs/sync-runs.js';
+import { engines } from '../../support/engines.js';
+import { startTestRoster, type TestRoster } from '../../support/roster.js';
+
+/** A scope of selected groups fetches those groups and their members, never the whole tenant. */
+for (const engine of engines) {
+  describe(`a Graph pull scoped to selected groups on ${engine}`, () => {
+    let emulator: Emulator;
+    let roster: TestRoster;
+    let connectionId: string;
+
+    before(async () => {
+      emulator = await startEmulator({ port: 0, users: 150, groups: 8, seed: 11 });
+      roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '34'.repeat(32) });
+      const now = new Date().toISOString();
+      const organizationId = (
+        await createOrganization(roster.runtime.store.db, { slug: 'scoped', name: 'Scoped', now })
+      ).id;
+      const client = emulator.clients[0];
+      assert.ok(client?.clientSecret);
+      connectionId = (
+        await createGraphConnection(
+          roster.runtime,
+          'scoped',
+          {
+            tenantId: emulator.tenantId,
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            loginUrl: emulator.loginUrl,
+            graphUrl: emulator.graphUrl,
+          },
+          { type: 'cli', id: null },
+        )
+      ).connectionId;
+      const small = emulator.tenant
+        .listGroups()
+        .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
+        .sort((a, b) => a.memberCount - b.memberCount)[0];
+      assert.ok(small);
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        { scope: { users: 'groups', groups: [{ name: small.displayName }] } },
+        now,
+      );
+    });
+    after(async () => {
+      await roster.close();
+      await emulator.close();
+    });
+
+    test('only the group in scope and its members arrive, without reading all users', async () => {
+      emulator.tenant.clearRequests();
+      const summary = toRunSummary(
+        await waitForSyncRun(
+          roster.runtime,
+          await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+        ),
+      );
+      assert.equal(summary.status, 'succeeded', JSON.stringify(summary.errors));
+      const group = emulator.tenant
+        .listGroups()
+        .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
+        .sort((a, b) => a.memberCount - b.memberCount)[0];
+      assert.ok(group);
+      assert.equal(summary.groupsCreated, 1);
+      assert.equal(summary.usersCreated, group.memberCount);
+      const paths = emulator.tenant.requests().map((r) => r.path);
+      assert.ok(
+        !paths.some((p) => p.startsWith('/v1.0/users/delta') || p.startsWith('/v1.0/users?')),
+        paths.join('\n'),
+      );
+      assert.ok(
+        paths.some((p) => p.startsWith('/v1.0/groups/delta') && p.includes('filter')),
+        paths.join('\n'),
+      );
+    });
+
+    test('a member leaving the group in scope leaves the platform', async () => {
+      const group = emulator.tenant
+        .listGroups()
+        .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
+        .sort((a, b) => a.memberCount - b.memberCount)[0];
+      const leaver = group && emulator.tenant.listMembers(group.id)[0];
+      assert.ok(group && leaver);
+      emulator.tenant.removeMember(group.id, leaver.id);
+      const summary = toRunSummary(
+        await waitForSyncRun(
+          roster.runtime,
+          await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+        ),
+      );
+      assert.equal(summary.status, 'succeeded', JSON.stringify(summary.errors));
+      assert.equal(summary.membershipsRemoved, 1);
+      const user = await roster.runtime.store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('external_id', '=', leaver.id)
+        .executeTakeFirst();
+      assert.equal(user?.status, 'inactive');
+    });
+  });
+}
