@@ -45,12 +45,14 @@ export async function resolveMappedGroup(
   }
   const existing = await findGroupByName(ctx.trx, ctx.organizationId, target.create);
   if (existing) return existing.id;
+  // A group a mapping creates belongs to the platform, not to the connection: no directory change
+  // renames or deletes it, and it outlives the mapping.
   const row: Omit<GroupRow, 'member_count'> = {
     id: randomUUID(),
     organization_id: ctx.organizationId,
     display_name: target.create,
-    source: ctx.connectorKind,
-    source_connection_id: ctx.connectionId,
+    source: 'local',
+    source_connection_id: null,
     external_id: null,
     created_at: ctx.now,
     updated_at: ctx.now,

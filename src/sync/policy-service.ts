@@ -2,7 +2,10 @@ import { isoNow } from '../clock.js';
 import { policyJsonSchema } from '../domain/policy/policy-schema.js';
 import { resolvePolicy, type Policy } from '../domain/policy/policy.js';
 import { validatePolicy } from '../domain/policy/validate-policy.js';
+import { RosterError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import type { Executor } from '../store/database.js';
+import { findGroup } from '../store/groups.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection, updateConnectionPolicy, type ConnectionKind } from '../store/connections.js';
 import { getOrganizationSettings, setSeatLimit } from '../store/organization-settings.js';
@@ -55,6 +58,7 @@ export async function setPolicy(
   return runtime.store.transaction(async (trx) => {
     const connection = await getConnection(trx, connectionId, options.organizationId);
     const effective = validatePolicy(json, connection.kind);
+    await checkMappedGroupsExist(trx, connection.organizationId, effective);
     const policy = json as Record<string, unknown>;
     await updateConnectionPolicy(trx, connection.organizationId, connection.id, policy, now);
     await appendAudit(
@@ -83,6 +87,20 @@ export async function setPolicy(
   });
 }
 
+/** A mapping to an existing platform group must name one of this organization's groups. */
+async function checkMappedGroupsExist(db: Executor, organizationId: string, policy: Policy): Promise<void> {
+  for (const [index, mapping] of policy.groups.mappings.entries()) {
+    if (!('id' in mapping.platformGroup)) continue;
+    if (await findGroup(db, organizationId, mapping.platformGroup.id)) continue;
+    const field = `groups.mappings[${index}].platformGroup.id`;
+    throw new RosterError(
+      'invalid_input',
+      `${field}: platform group "${mapping.platformGroup.id}" does not exist in this organization`,
+      { field },
+    );
+  }
+}
+
 /**
  * What a candidate policy would change on the users and groups already synced, without storing
  * it or changing anything: validation first (errors name the field), then a rolled-back reconcile.
@@ -95,6 +113,7 @@ export async function previewPolicy(
 ): Promise<Outcome> {
   const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
   const policy = validatePolicy(json, connection.kind);
+  await checkMappedGroupsExist(runtime.store.db, connection.organizationId, policy);
   return reconcileConnection(runtime, connectionId, { ...options, policy, dryRun: true });
 }
 

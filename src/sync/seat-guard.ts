@@ -34,6 +34,13 @@ export async function checkSeats(ctx: ApplyContext, outcome: Outcome): Promise<S
   if (wouldImport === 0) return undefined;
   const { seatLimit } = await getOrganizationSettings(ctx.trx, ctx.organizationId);
   if (typeof seatLimit !== 'number') return undefined;
+  // Lock the organization row before counting, so two batches on PostgreSQL cannot both squeeze
+  // under the limit; on SQLite the single writer already serialises them and this is a no-op.
+  await ctx.trx
+    .updateTable('organizations')
+    .set((eb) => ({ event_seq: eb.ref('event_seq') }))
+    .where('id', '=', ctx.organizationId)
+    .execute();
   const row = await ctx.trx
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -89,6 +89,27 @@ for (const engine of engines) {
       assert.deepEqual(await platformMembers(bench, 'Europe'), ['u1@acme.test']);
     });
 
+    test('a group a mapping created belongs to the platform: it keeps its name once the mapping is gone', async () => {
+      const bench = await policyBench(store);
+      const policy = {
+        groups: {
+          mappings: [{ directoryGroup: { name: 'SG-Berlin' }, platformGroup: { create: 'Europe' } }],
+        },
+      };
+      await bench.apply([group('b', 'SG-Berlin')], { policy });
+      await bench.apply([group('b', 'SG-Berlin')]);
+      const rows = await store.db
+        .selectFrom('groups')
+        .select(['display_name', 'source'])
+        .where('organization_id', '=', bench.organizationId)
+        .orderBy('display_name')
+        .execute();
+      assert.deepEqual(rows, [
+        { display_name: 'Europe', source: 'local' },
+        { display_name: 'SG-Berlin', source: 'scim' },
+      ]);
+    });
+
     test('auto-remove keeps a user who still reaches the platform group through another mapped group', async () => {
       const bench = await policyBench(store);
       const policy = {

@@ -65,6 +65,17 @@ for (const engine of engines) {
       });
     });
 
+    test('a mapping to a platform group the organization does not have is refused when set', async () => {
+      const runtime = testRuntime(store);
+      const policy = {
+        groups: { mappings: [{ directoryGroup: { name: 'A' }, platformGroup: { id: 'missing' } }] },
+      };
+      await assert.rejects(setPolicy(runtime, connectionId, policy, { type: 'cli', id: null }), {
+        code: 'invalid_input',
+        field: 'groups.mappings[0].platformGroup.id',
+      });
+    });
+
     test('another organization cannot read the policy', async () => {
       await assert.rejects(getPolicy(testRuntime(store), connectionId, { organizationId: 'other' }), {
         code: 'not_found',
