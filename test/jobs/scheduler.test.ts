@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../src/config.js';
+import { createGraphConnection } from '../../src/connectors/graph/graph-connections.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startScheduler } from '../../src/jobs/index.js';
+import { createLogger } from '../../src/logger.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { listAudit } from '../../src/store/audit.js';
+import { readEvents } from '../../src/store/events.js';
+import { createOrganization } from '../../src/store/organizations.js';
+import { listSyncRuns, startSyncRun, waitForSyncRun } from '../../src/sync/runs/start-sync-run.js';
+import { engines } from '../support/engines.js';
+import { startTestRoster, type TestRoster } from '../support/roster.js';
+
+for (const engine of engines) {
+  describe(`scheduled Graph syncs on ${engine}`, () => {
+    let emulator: Emulator;
+    let roster: TestRoster;
+    let second: Runtime;
+    let organizationId: string;
+    let connectionId: string;
+
+    before(async () => {
+      emulator = await startEmulator({ port: 0, users: 50, groups: 4, seed: 5 });
+      roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '56'.repeat(32) });
+      // A second Roster process on the same database: its own store, pool and scheduler.
+      second = await openRuntime(loadConfig(roster.env), { logger: createLogger('silent') });
+      const now = new Date();
+      organizationId = (
+        await createOrganization(roster.runtime.store.db, {
+          slug: 'sched',
+          name: 'Sched',
+          now: now.toISOString(),
+        })
+      ).id;
+      const client = emulator.clients[0];
+      assert.ok(client?.clientSecret);
+      const soon = new Date(now.getTime() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+      connectionId = (
+        await createGraphConnection(
+          roster.runtime,
+          'sched',
+          {
+            tenantId: emulator.tenantId,
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            secretExpiresAt: soon,
+            loginUrl: emulator.loginUrl,
+            graphUrl: emulator.graphUrl,
+            interval: '15m',
+          },
+          { type: 'cli', id: null },
+        )
+      ).connectionId;
+    });
+    after(async () => {
+      await second.close();
+      await roster.close();
+      await emulator.close();
+    });
+
+    test('two processes ticking together run a due connection once', async () => {
+      const schedulers = [
+        startScheduler(roster.runtime, { tickMs: 50 }),
+        startScheduler(second, { tickMs: 50 }),
+      ];
+      let runs = await listSyncRuns(roster.runtime, connectionId);
+      for (let i = 0; i < 200 && !runs.some((run) => run.status === 'succeeded'); i += 1) {
+        await sleep(50);
+        runs = await listSyncRuns(roster.runtime, connectionId);
+      }
+      await sleep(300);
+      await Promise.all(schedulers.map((scheduler) => scheduler.stop()));
+      runs = await listSyncRuns(roster.runtime, connectionId);
+      assert.equal(runs.length, 1, JSON.stringify(runs.map((r) => r.status)));
+      assert.equal(runs[0]?.trigger, 'schedule');
+      assert.equal(runs[0]?.status, 'succeeded');
+      assert.equal(runs[0]?.counts.usersCreated, 50);
+    });
+
+    test('each run leaves an audit entry', async () => {
+      const entries = await listAudit(roster.runtime.store.db, organizationId, { limit: 50 });
+      const finished = entries.filter((entry) => entry.action === 'sync_run.finished');
+      assert.equal(finished.length, 1);
+      assert.equal(finished[0]?.actor.type, 'system');
+      assert.equal((finished[0]?.after as { status: string }).status, 'succeeded');
+    });
+
+    test('a secret about to expire is announced once a day, not on every run', async () => {
+      await waitForSyncRun(
+        roster.runtime,
+        await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+      );
+      const events = await readEvents(roster.runtime.store.db, organizationId, {
+        limit: 1000,
+        types: ['connection.secret_expiring'],
+      });
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.data.connectionId, connectionId);
+      assert.ok(Number(events[0]?.data.daysLeft) <= 10);
+    });
+  });
+}
