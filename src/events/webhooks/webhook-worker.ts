@@ -1,9 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Runtime } from '../../runtime.js';
-import type { WebhookDeliveryRow } from '../../store/schema.js';
+import type { Database, WebhookDeliveryRow } from '../../store/schema.js';
 import { claimDueDeliveries } from '../../store/webhooks.js';
 import { sweepExpiredEvents } from '../event-retention.js';
 import { fanOutEvents } from './fan-out-events.js';
-import { recordAttempt, type RetryPolicy } from './record-attempt.js';
+import { recordAttempts, type FinishedAttempt, type RetryPolicy } from './record-attempt.js';
 import { defaultRetryScheduleMs } from './retry-schedule.js';
 import { sendWebhook } from './send-webhook.js';
 import { openWebhookSecret } from './webhook-secret.js';
@@ -20,9 +21,15 @@ export interface WebhookWorkerOptions {
   disableAfterMs?: number;
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
-  /** Deliveries claimed and sent at once. */
+  /** Deliveries in flight at once. */
   concurrency?: number;
   sweepIntervalMs?: number;
+}
+
+interface Claimed {
+  delivery: WebhookDeliveryRow;
+  url: string;
+  sealedSecret: string;
 }
 
 export interface WebhookWorker {
@@ -49,6 +56,10 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let lastSweep = 0;
+  let inFlight = 0;
+  const finished: FinishedAttempt[] = [];
+  let flushing: Promise<void> | undefined;
+  let flushScheduled = false;
 
   const schedule = (delayMs: number) => {
     if (stopped) return;
@@ -81,39 +92,60 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
       if (swept.eventsDeleted > 0) runtime.logger.info(swept, 'swept events past their retention');
     }
     await fanOutEvents(runtime);
-    for (;;) {
-      if (stopped) return;
-      const claimed = await claim();
+    // Fills the free slots; each finished delivery frees its slot and wakes the next round, so a
+    // slow receiver holds one slot, not the whole batch.
+    while (!stopped && inFlight < settings.concurrency) {
+      const claimed = await claim(settings.concurrency - inFlight);
       if (claimed.length === 0) return;
-      await Promise.all(claimed.map((delivery) => deliver(delivery)));
-      // New events may have arrived while sending; copy them before the next claim.
-      await fanOutEvents(runtime);
+      for (const delivery of claimed) start(delivery);
     }
   }
 
-  async function claim(): Promise<WebhookDeliveryRow[]> {
-    const now = runtime.clock.now();
-    return runtime.store.transaction((trx) =>
-      claimDueDeliveries(trx, {
-        now: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-        limit: settings.concurrency,
-        canLockRows: runtime.store.engine === 'postgres',
-      }),
-    );
+  async function claim(limit: number): Promise<Claimed[]> {
+    return runtime.store.transaction((trx) => claimIn(trx, limit));
   }
 
-  async function deliver(delivery: WebhookDeliveryRow): Promise<void> {
-    const endpoint = await runtime.store.db
+  /** Claims due deliveries with their endpoints' URL and sealed secret, so sending needs no query. */
+  async function claimIn(trx: Transaction<Database>, limit: number): Promise<Claimed[]> {
+    if (limit <= 0 || stopped) return [];
+    const now = runtime.clock.now();
+    const deliveries = await claimDueDeliveries(trx, {
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+      limit,
+      canLockRows: runtime.store.engine === 'postgres',
+    });
+    if (deliveries.length === 0) return [];
+    const endpoints = await trx
       .selectFrom('webhook_endpoints')
-      .select(['url', 'secret_ciphertext', 'status'])
-      .where('id', '=', delivery.endpoint_id)
-      .executeTakeFirst();
-    if (!endpoint) return;
+      .select(['id', 'url', 'secret_ciphertext'])
+      .where('id', 'in', [...new Set(deliveries.map((delivery) => delivery.endpoint_id))])
+      .execute();
+    const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+    return deliveries.flatMap((delivery) => {
+      const endpoint = byId.get(delivery.endpoint_id);
+      return endpoint ? [{ delivery, url: endpoint.url, sealedSecret: endpoint.secret_ciphertext }] : [];
+    });
+  }
+
+  function start(claimed: Claimed): void {
+    inFlight += 1;
+    deliver(claimed)
+      .then((done) => finished.push(done))
+      .catch((error: unknown) =>
+        runtime.logger.error({ err: error, deliveryId: claimed.delivery.id }, 'webhook delivery failed'),
+      )
+      .finally(() => {
+        inFlight -= 1;
+        scheduleFlush();
+      });
+  }
+
+  async function deliver({ delivery, url, sealedSecret }: Claimed): Promise<FinishedAttempt> {
     const attemptedAt = runtime.clock.now();
     const result = await sendWebhook({
-      url: endpoint.url,
-      secret: secretOf(delivery.endpoint_id, endpoint.secret_ciphertext),
+      url,
+      secret: secretOf(delivery.endpoint_id, sealedSecret),
       messageId: delivery.event_id,
       payload: delivery.payload,
       now: attemptedAt,
@@ -130,8 +162,50 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
         'webhook delivery attempt failed',
       );
     }
-    const { disabled } = await recordAttempt(runtime, delivery, result, retry, attemptedAt);
-    if (disabled) runtime.logger.warn({ endpointId: delivery.endpoint_id }, 'webhook endpoint disabled');
+    return { delivery, result, attemptedAt };
+  }
+
+  /**
+   * Flushes on the next turn of the event loop rather than at once, so the responses that arrived
+   * meanwhile join the same batch instead of each waiting for a commit of its own.
+   */
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      flush();
+    });
+  }
+
+  /** Writes the attempts finished so far in one transaction; more finishing meanwhile wait for the next. */
+  function flush(): void {
+    if (flushing) return;
+    const batch = finished.splice(0);
+    if (batch.length === 0) return;
+    // The same commit claims deliveries for the slots the batch freed: one commit per cycle.
+    flushing = runtime.store
+      .transaction(async (trx) => {
+        const disabled = await recordAttempts(trx, runtime.clock.now().getTime(), batch, retry);
+        return { disabled, next: await claimIn(trx, settings.concurrency - inFlight) };
+      })
+      .then(({ disabled, next }) => {
+        for (const delivery of next) start(delivery);
+        for (const { endpointId, organizationId } of disabled) {
+          runtime.logger.warn({ endpointId }, 'webhook endpoint disabled');
+          // Woken after commit, never inside: other endpoints may want the new event.
+          runtime.eventBus.notify(organizationId);
+        }
+      })
+      .catch((error: unknown) =>
+        // The deliveries stay claimed until their lease ends, then are sent again: at least once.
+        runtime.logger.error({ err: error }, 'recording webhook attempts failed'),
+      )
+      .finally(() => {
+        flushing = undefined;
+        if (finished.length > 0) scheduleFlush();
+        else if (inFlight === 0) wake();
+      });
   }
 
   /** Secrets are opened once per endpoint and kept in memory until the sealed value changes. */
@@ -153,6 +227,11 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
       unsubscribe();
       clearTimeout(timer);
       await running;
+      // Deliveries in flight finish (each within its timeout) and their attempts are written.
+      while (inFlight > 0 || flushing !== undefined || finished.length > 0) {
+        flush();
+        await (flushing ?? new Promise((resolve) => setTimeout(resolve, 10)));
+      }
     },
   };
 }
