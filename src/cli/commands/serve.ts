@@ -4,6 +4,7 @@ import { startWebhookWorker } from '../../events/webhooks/webhook-worker.js';
 import { startScheduler } from '../../jobs/index.js';
 import { openRuntime } from '../../runtime.js';
 import { buildServer } from '../../server.js';
+import { startPolicyWorker } from '../../sync/policy-worker.js';
 import { configOverrides } from '../context.js';
 
 export function registerServeCommand(program: Command): void {
@@ -17,9 +18,11 @@ export function registerServeCommand(program: Command): void {
       const app = await buildServer(runtime);
       const scheduler = startScheduler(runtime);
       const webhooks = startWebhookWorker(runtime);
+      const policy = startPolicyWorker(runtime);
       const shutdown = async () => {
         await scheduler.stop();
         await webhooks.stop();
+        await policy.stop();
         await app.close();
         await runtime.close();
       };
