@@ -8,6 +8,7 @@ import { announceSecretExpiry } from '../../connectors/graph/secret-expiry.js';
 import { resolvePolicy } from '../../domain/policy/policy.js';
 import { RosterError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
+import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
 import type { Database } from '../../store/schema.js';
 import { Outcome } from '../outcome.js';
@@ -62,6 +63,7 @@ export async function executeLeasedRun(
   let progress: PullProgress | Record<string, unknown> = {};
   let status: SyncRun['status'] = 'succeeded';
   try {
+    await announceSyncStarted(runtime, run, isoNow(runtime.clock));
     const graph = await openGraphConnection(runtime, run.connectionId, run.organizationId);
     await announceSecretExpiry(runtime, graph.connection);
     const policy = resolvePolicy('graph', graph.connection.policy);
@@ -143,7 +145,7 @@ export async function executeLeasedRun(
   if (totals.errors.length > maxRunErrors)
     errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
   const now = isoNow(runtime.clock);
-  await store.transaction(async (trx) => {
+  const announced = await store.transaction(async (trx) => {
     await updateSyncRun(trx, run.id, {
       status,
       finishedAt: now,
@@ -173,7 +175,9 @@ export async function executeLeasedRun(
       ],
       now,
     );
+    return appendSyncFinished(trx, run, { status, counts: totals.counts, errors: errors.length }, now);
   });
+  if (announced) runtime.eventBus.notify(run.organizationId);
   await releaseLease(store.db, run.connectionId, run.id);
 }
 
