@@ -3,6 +3,7 @@ import { isoNow } from '../../clock.js';
 import { resolvePolicy } from '../../domain/policy/policy.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit, type NewAuditEntry } from '../../store/audit.js';
+import type { Executor } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
 import { applyChanges } from '../../sync/apply-changes.js';
 import type { Change } from '../../sync/change.js';
@@ -23,6 +24,54 @@ export interface ScimWrite {
  * woken only after the commit.
  */
 export async function runScimWrite<T>(
+  runtime: Runtime,
+  scim: ScimContext,
+  work: (write: ScimWrite) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runScimWriteOnce(runtime, scim, work);
+    } catch (error) {
+      if (attempt >= maxWriteAttempts || !isTransientConflict(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Entra sends many requests at once (a group's member adds and removes, a user's delete), and on
+ * PostgreSQL two of them can deadlock on the rows they share. The database then aborts one; it is
+ * run again from the start, as PostgreSQL advises, instead of answering 500 (found by the
+ * concurrency test in test/connectors/scim/entra-conformance.test.ts).
+ */
+const maxWriteAttempts = 4;
+const transientSqlStates = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && transientSqlStates.has(code);
+}
+
+/**
+ * Takes the write lock on a directory row before it is read, so concurrent writes to one user or
+ * group run one after the other and each reads what the previous one committed: without it, a
+ * PATCH that read a group just deleted re-created its platform group (a 500 on a duplicate key).
+ * A no-op UPDATE locks the row on PostgreSQL; SQLite has one writer and needs no lock.
+ */
+export async function lockDirectoryRow(
+  trx: Executor,
+  table: 'directory_users' | 'directory_groups',
+  connectionId: string,
+  id: string,
+): Promise<void> {
+  await trx
+    .updateTable(table)
+    .set((eb) => ({ version: eb.ref('version') }))
+    .where('connection_id', '=', connectionId)
+    .where('id', '=', id)
+    .execute();
+}
+
+async function runScimWriteOnce<T>(
   runtime: Runtime,
   scim: ScimContext,
   work: (write: ScimWrite) => Promise<T>,

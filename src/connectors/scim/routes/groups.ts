@@ -18,7 +18,7 @@ import {
 import { excludes, parseProjection, project, type Projection } from '../resources/projection.js';
 import { etagOf, ifMatchAllows } from '../resources/scim-meta.js';
 import { scimNotFound } from '../scim-error.js';
-import { runScimWrite } from '../scim-write.js';
+import { lockDirectoryRow, runScimWrite } from '../scim-write.js';
 import { listResponse, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
@@ -237,6 +237,7 @@ async function resolveMembers(
 }
 
 async function lockedGroup(trx: Executor, request: FastifyRequest, id: string): Promise<DirectoryGroupRow> {
+  await lockDirectoryRow(trx, 'directory_groups', request.scim.connection.id, id);
   const row = mustExist(await getDirectoryGroup(trx, request.scim.connection.id, id));
   const ifMatch = request.headers['if-match'];
   if (!ifMatchAllows(typeof ifMatch === 'string' ? ifMatch : undefined, row.version)) {

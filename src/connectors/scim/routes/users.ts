@@ -15,7 +15,7 @@ import {
   userChangeInput,
 } from '../resources/user-resource.js';
 import { scimNotFound } from '../scim-error.js';
-import { runScimWrite } from '../scim-write.js';
+import { lockDirectoryRow, runScimWrite } from '../scim-write.js';
 import { listResponse, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
@@ -143,6 +143,7 @@ async function lockedUser(
   request: FastifyRequest,
   id: string,
 ): Promise<DirectoryUserRow> {
+  await lockDirectoryRow(trx, 'directory_users', request.scim.connection.id, id);
   const row = mustExist(await getDirectoryUser(trx, request.scim.connection.id, id));
   const ifMatch = request.headers['if-match'];
   if (!ifMatchAllows(typeof ifMatch === 'string' ? ifMatch : undefined, row.version)) {
