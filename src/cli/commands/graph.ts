@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createGraphConnection } from '../../connectors/graph/graph-connections.js';
+import { rotateGraphCredential } from '../../connectors/graph/rotate-graph-credential.js';
 import { searchGraphGroups } from '../../connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../connectors/graph/test-graph-connection.js';
 import { invalidInput } from '../../errors.js';
@@ -85,6 +86,41 @@ export function registerGraphCommands(program: Command): void {
       );
       for (const remedy of report.remedies) process.stdout.write(`- ${remedy}\n`);
     });
+
+  graph
+    .command('rotate <connectionId>')
+    .description('Replace the client secret or certificate (before the old one expires)')
+    .option('--client-secret <secret>', 'the new client secret value (or ROSTER_GRAPH_CLIENT_SECRET)')
+    .option('--certificate-file <pem>', 'PEM file with the new certificate and its private key')
+    .option('--secret-expires <date>', 'when the new secret expires (YYYY-MM-DD)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        connectionId: string,
+        options: { clientSecret?: string; certificateFile?: string; secretExpires?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const certificatePem =
+          options.certificateFile === undefined ? undefined : readPem(options.certificateFile);
+        const clientSecret =
+          certificatePem === undefined
+            ? (options.clientSecret ?? process.env.ROSTER_GRAPH_CLIENT_SECRET)
+            : undefined;
+        const updated = await withRuntime(command, (runtime) =>
+          rotateGraphCredential(
+            runtime,
+            connectionId,
+            { clientSecret, certificatePem, secretExpiresAt: options.secretExpires },
+            cliActor,
+          ),
+        );
+        if (options.json) printJson(updated);
+        else
+          process.stdout.write(
+            `Credential of ${connectionId} replaced; expires ${updated.secretExpiresAt ?? '(not given)'}\n`,
+          );
+      },
+    );
 
   graph
     .command('groups <connectionId>')

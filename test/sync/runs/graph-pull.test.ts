@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createGraphConnection } from '../../../src/connectors/graph/graph-connections.js';
+import { rotateGraphCredential } from '../../../src/connectors/graph/rotate-graph-credential.js';
 import { searchGraphGroups } from '../../../src/connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../../src/connectors/graph/test-graph-connection.js';
 import { createOrganization } from '../../../src/store/organizations.js';
@@ -102,6 +103,14 @@ for (const engine of engines) {
       assert.equal(summary.status, 'failed');
       assert.equal(summary.errors[0]?.graphCode, 'AADSTS7000215');
       assert.equal(summary.usersCreated, 0);
+      const rotated = await rotateGraphCredential(
+        roster.runtime,
+        wrong.connectionId,
+        { clientSecret: tenant.clientSecret, secretExpiresAt: '2099-12-31' },
+        { type: 'cli', id: null },
+      );
+      assert.equal(rotated.secretExpiresAt, '2099-12-31T00:00:00.000Z');
+      assert.equal((await testGraphConnection(roster.runtime, wrong.connectionId)).ok, true);
     });
 
     test('graph test names the permissions missing consent', async () => {
