@@ -23,6 +23,14 @@ export function userSelect(mapping: AttributeMapping): string[] {
   return [...names].filter((name) => /^[A-Za-z][A-Za-z0-9_]*$/.test(name)).sort();
 }
 
+/**
+ * `$select` outside delta queries: `manager` is a relationship there (it needs `$expand`), only
+ * `users/delta` tracks it as a selected property.
+ */
+export function plainUserSelect(mapping: AttributeMapping): string[] {
+  return userSelect(mapping).filter((name) => name !== 'manager');
+}
+
 function collectSources(expression: MappingExpression, into: Set<string>): void {
   if (typeof expression === 'string') into.add(expression.split('.')[0] ?? expression);
   else if ('source' in expression) into.add(expression.source.split('.')[0] ?? expression.source);
@@ -70,6 +78,13 @@ export function flattenGraphUser(user: Record<string, unknown>): Record<string, 
 export function graphUserChange(user: GraphUser, previous?: Record<string, unknown>): Change {
   const merged: Record<string, unknown> = { ...previous, ...user };
   delete merged['@removed'];
+  // `$select=manager` on users/delta reports the relationship as `manager@delta`: kept as the manager's object id.
+  if ('manager@delta' in user) {
+    const manager = (user['manager@delta'] as { id?: unknown; '@removed'?: unknown }[] | null)?.[0];
+    merged.manager =
+      manager && manager['@removed'] === undefined && typeof manager.id === 'string' ? manager.id : null;
+    delete merged['manager@delta'];
+  }
   const userName =
     typeof merged.userPrincipalName === 'string' && merged.userPrincipalName !== ''
       ? merged.userPrincipalName

@@ -3,7 +3,7 @@ import type { Database } from '../../store/schema.js';
 import type { Change } from '../../sync/change.js';
 import { GraphError } from './graph-error.js';
 import { graphGroupChanges, groupSelect, memberChanges, type GraphGroup } from './graph-group.js';
-import { graphUserChange, userSelect, type GraphUser } from './graph-user.js';
+import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
 import type { ResourceHandler } from './pull-resource.js';
 import type { PullSession } from './pull-session.js';
 import {
@@ -123,7 +123,7 @@ async function fetchUnknownMembers(session: PullSession, page: GraphGroup[]): Pr
       .execute();
     for (const row of rows) known.add(row.id);
   }
-  const select = userSelect(session.policy.attributeMapping).join(',');
+  const select = plainUserSelect(session.policy.attributeMapping).join(',');
   const fetched = await Promise.all(
     ids
       .filter((id) => !known.has(id))

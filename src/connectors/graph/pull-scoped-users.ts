@@ -1,5 +1,5 @@
 import type { GraphPage } from './graph-client.js';
-import { graphUserChange, userSelect, type GraphUser } from './graph-user.js';
+import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
 import type { PullProgress, PullSession } from './pull-session.js';
 import { chunks } from './sync-state.js';
 
@@ -16,7 +16,7 @@ export async function pullScopedUsers(
 ): Promise<void> {
   progress.phase = 'users';
   progress.rounds.users = 'full';
-  const select = userSelect(session.policy.attributeMapping).join(',');
+  const select = plainUserSelect(session.policy.attributeMapping).join(',');
   const relation = session.policy.scope.nested ? 'transitiveMembers' : 'members';
   const seen = new Set<string>();
   for (const groupId of groupIds) {
