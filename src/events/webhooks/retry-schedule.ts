@@ -1,6 +1,6 @@
 /**
- * Waits between delivery attempts: exponential from seconds to hours, then every 8 hours, adding
- * up to about 25.8 hours, so a receiver down for a whole day still gets every event. Each wait is
+ * Waits between delivery attempts: exponential from seconds to hours, then every 8 hours: 12
+ * attempts over about 31.7 hours, so a receiver down for a whole day still gets every event. Each wait is
  * jittered by up to 10% so that many deliveries failing together do not retry in lockstep.
  */
 export const defaultRetryScheduleMs: readonly number[] = [
@@ -12,6 +12,7 @@ export const defaultRetryScheduleMs: readonly number[] = [
   60 * 60_000,
   2 * 3_600_000,
   4 * 3_600_000,
+  8 * 3_600_000,
   8 * 3_600_000,
   8 * 3_600_000,
 ];

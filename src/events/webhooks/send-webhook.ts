@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { Webhook } from 'standardwebhooks';
 
 /**
@@ -5,12 +7,36 @@ import { Webhook } from 'standardwebhooks';
  * same on every retry so receivers can drop duplicates), `webhook-timestamp` (seconds) and
  * `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`). Redirects are not
  * followed: a receiver that moved must be updated, not chased to wherever it points.
+ *
+ * node:http with keep-alive agents rather than fetch: on loopback it sends several times as many
+ * requests per second, which is what a burst of changes needs.
  */
 export interface AttemptResult {
   ok: boolean;
   statusCode: number | null;
   durationMs: number;
   error: string | null;
+}
+
+/** Connection pools for one worker; `destroy` closes their idle sockets when it stops. */
+export interface WebhookAgents {
+  http: http.Agent;
+  https: https.Agent;
+  destroy(): void;
+}
+
+export function createWebhookAgents(maxSockets: number): WebhookAgents {
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+  };
+  return {
+    ...agents,
+    destroy: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
 }
 
 export async function sendWebhook(input: {
@@ -20,43 +46,66 @@ export async function sendWebhook(input: {
   payload: string;
   now: Date;
   timeoutMs: number;
+  agents: WebhookAgents;
 }): Promise<AttemptResult> {
   const signature = new Webhook(input.secret).sign(input.messageId, input.now, input.payload);
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(input.payload)),
+    'user-agent': 'Roster-Webhooks/1',
+    'webhook-id': input.messageId,
+    'webhook-timestamp': String(Math.floor(input.now.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
   const started = performance.now();
   try {
-    const response = await fetch(input.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Roster-Webhooks/1',
-        'webhook-id': input.messageId,
-        'webhook-timestamp': String(Math.floor(input.now.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body: input.payload,
-    });
-    // The body is drained so the connection can be reused; its content is not kept.
-    await response.arrayBuffer().catch(() => undefined);
+    const statusCode = await post(new URL(input.url), headers, input.payload, input.timeoutMs, input.agents);
     const durationMs = Math.round(performance.now() - started);
-    const ok = response.status >= 200 && response.status < 300;
-    return { ok, statusCode: response.status, durationMs, error: ok ? null : `HTTP ${response.status}` };
+    const ok = statusCode >= 200 && statusCode < 300;
+    return { ok, statusCode, durationMs, error: ok ? null : `HTTP ${statusCode}` };
   } catch (error) {
     return {
       ok: false,
       statusCode: null,
       durationMs: Math.round(performance.now() - started),
-      error: describeFetchError(error),
+      error: describeError(error),
     };
   }
 }
 
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  agents: WebhookAgents,
+): Promise<number> {
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const request = (secure ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        headers,
+        agent: secure ? agents.https : agents.http,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        // The body is drained so the connection can be reused; its content is not kept.
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** A short reason for the delivery log; never the request, which carries the signature. */
-function describeFetchError(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
-  const cause =
-    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`.slice(0, 300);
-  return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+function describeError(error: unknown): string {
+  const coded = error as { code?: string; name?: string; message?: string };
+  if (coded.code === 'ABORT_ERR' || coded.name === 'AbortError') return 'timed out';
+  const message = coded.message ?? String(error);
+  return (coded.code && !message.includes(coded.code) ? `${coded.code}: ${message}` : message).slice(0, 300);
 }

@@ -6,7 +6,7 @@ import { sweepExpiredEvents } from '../event-retention.js';
 import { fanOutEvents } from './fan-out-events.js';
 import { recordAttempts, type FinishedAttempt, type RetryPolicy } from './record-attempt.js';
 import { defaultRetryScheduleMs } from './retry-schedule.js';
-import { sendWebhook } from './send-webhook.js';
+import { createWebhookAgents, sendWebhook } from './send-webhook.js';
 import { openWebhookSecret } from './webhook-secret.js';
 
 /**
@@ -51,6 +51,7 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
   // The lease outlives a request's timeout, so a delivery in flight is never claimed twice.
   const leaseMs = settings.requestTimeoutMs + 30_000;
   const secrets = new Map<string, { sealed: string; secret: string }>();
+  const agents = createWebhookAgents(settings.concurrency);
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
@@ -150,6 +151,7 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
       payload: delivery.payload,
       now: attemptedAt,
       timeoutMs: settings.requestTimeoutMs,
+      agents,
     });
     if (!result.ok) {
       runtime.logger.info(
@@ -232,6 +234,7 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
         flush();
         await (flushing ?? new Promise((resolve) => setTimeout(resolve, 10)));
       }
+      agents.destroy();
     },
   };
 }
