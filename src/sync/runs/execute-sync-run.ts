@@ -52,10 +52,16 @@ export async function executeLeasedRun(
   hooks: RunHooks = {},
 ): Promise<void> {
   const { store, logger } = runtime;
+  // A lease that lapsed (this process stalled past its TTL) may be another process's now: stop at the next page.
+  let leaseLost = false;
   const heartbeat = setInterval(() => {
-    renewLease(store.db, run.connectionId, run.id, runtime.clock.now()).catch((error: unknown) =>
-      logger.error({ err: error, runId: run.id }, 'Could not renew the sync lease'),
-    );
+    renewLease(store.db, run.connectionId, run.id, runtime.clock.now())
+      .then((renewed) => {
+        if (!renewed) leaseLost = true;
+      })
+      .catch((error: unknown) =>
+        logger.error({ err: error, runId: run.id }, 'Could not renew the sync lease'),
+      );
   }, leaseTtlMs / 4);
   heartbeat.unref();
   const totals = new Outcome();
@@ -104,6 +110,8 @@ export async function executeLeasedRun(
         await updateSyncRun(trx, run.id, { progress: { ...current }, counts: { ...totals.counts } });
       },
       checkpoint: async () => {
+        if (leaseLost)
+          throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
         if (hooks.cancelled?.() || (await isCancelRequested(db0(), run.id))) throw new RunCancelled();
       },
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createGraphConnection } from '../../../src/connectors/graph/graph-connections.js';
 import { searchGraphGroups } from '../../../src/connectors/graph/search-graph-groups.js';
@@ -98,6 +99,21 @@ for (const engine of engines) {
         (await connect('no-such-app', 'x')).connectionId,
       );
       assert.equal(unknown.error?.graphCode, 'AADSTS700016');
+      const otherTenant = await createGraphConnection(
+        roster.runtime,
+        'contoso',
+        {
+          tenantId: randomUUID(),
+          clientId: 'roster-app',
+          clientSecret: 'right',
+          loginUrl: emulator.loginUrl,
+          graphUrl: emulator.graphUrl,
+        },
+        { type: 'cli', id: null },
+      );
+      const noTenant = await testGraphConnection(roster.runtime, otherTenant.connectionId);
+      assert.equal(noTenant.error?.graphCode, 'AADSTS90002');
+      assert.match(noTenant.remedies[0] ?? '', /Directory \(tenant\) ID/);
       const unconsented = await testGraphConnection(
         roster.runtime,
         (await connect('unconsented-app', 'right')).connectionId,
