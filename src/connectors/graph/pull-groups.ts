@@ -184,12 +184,16 @@ async function takenNames(
  * connection (Entra's own SCIM rule). The second group of a name gets its object id appended.
  */
 class UniqueNames {
-  constructor(readonly taken: Map<string, string>) {}
+  readonly #taken: Map<string, string>;
+
+  constructor(taken: Map<string, string>) {
+    this.#taken = taken;
+  }
 
   claim(groupId: string, name: string): string {
-    const owner = this.taken.get(name.toLowerCase());
+    const owner = this.#taken.get(name.toLowerCase());
     const unique = owner === undefined || owner === groupId ? name : `${name} (${groupId})`;
-    this.taken.set(unique.toLowerCase(), groupId);
+    this.#taken.set(unique.toLowerCase(), groupId);
     return unique;
   }
 }

@@ -40,6 +40,7 @@ export async function pullResource<T>(
   let round = await beginRound(session, handler, options.full);
   progress.phase = handler.resource;
   progress.rounds[handler.resource] = round.round_kind ?? 'full';
+  let resyncs = 0;
   for (;;) {
     await session.checkpoint();
     const link = round.next_link;
@@ -48,7 +49,9 @@ export async function pullResource<T>(
     try {
       page = await session.client.get<GraphPage<T>>(link);
     } catch (error) {
-      if (!(error instanceof GraphError) || !error.isSyncStateLost) throw error;
+      // A fresh full round that Graph also refuses would loop for ever: that one fails the run.
+      if (!(error instanceof GraphError) || !error.isSyncStateLost || resyncs >= 2) throw error;
+      resyncs += 1;
       // The delta token (or a resumed page link) expired: start over in full, removing nothing until all is seen.
       session.logger.warn(
         { connectionId, resource: handler.resource, graphCode: error.graphCode },

@@ -195,6 +195,24 @@ for (const engine of engines) {
       assert.equal(tenant.throttled, 2);
     });
 
+    test('two Entra groups with one name both arrive, the second named apart', async () => {
+      tenant.upsertGroup('g-dup', 'Group 1');
+      tenant.addMember('g-dup', 'u-010');
+      const summary = await sync();
+      assert.equal(summary.status, 'succeeded');
+      assert.deepEqual(summary.errors, []);
+      assert.equal(summary.groupsCreated, 1);
+      const names = await roster.runtime.store.db
+        .selectFrom('directory_groups')
+        .select('display_name')
+        .orderBy('display_name')
+        .execute();
+      assert.ok(
+        names.some((row) => row.display_name === 'Group 1 (g-dup)'),
+        JSON.stringify(names),
+      );
+    });
+
     test('a dry run counts the changes and keeps none', async () => {
       tenant.updateUser('u-006', { accountEnabled: false });
       const dry = await sync({ dryRun: true });
