@@ -1,3 +1,4 @@
+import { invalidInput } from '../../../errors.js';
 import {
   type ScimResourceType,
   canonicalSchemaUrn,
@@ -23,6 +24,11 @@ export function canonicalizeResource(
   const resource: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (serverOwned.has(key.toLowerCase()) || value === null || value === undefined) continue;
+    if (isExtensionSchemaUrn(key, resourceType) && !isPlainObject(value)) {
+      // RFC 7643 §3.3: an extension's key holds an object of its attributes. Anything else would
+      // later be written into as an object (it was a 500, found by scim-fuzz.e2e.test.ts).
+      throw invalidInput(`${key} must be an object of the extension's attributes`, key);
+    }
     if (isExtensionSchemaUrn(key, resourceType) && isPlainObject(value)) {
       const urn = canonicalSchemaUrn(key);
       const target = (resource[urn] ??= {}) as Record<string, unknown>;
