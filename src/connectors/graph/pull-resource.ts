@@ -41,13 +41,15 @@ export async function pullResource<T>(
   progress.phase = handler.resource;
   progress.rounds[handler.resource] = round.round_kind ?? 'full';
   let resyncs = 0;
+  // The next page is fetched while this one is applied, so Graph's latency and the database's overlap.
+  let prefetched: { link: string; page: Promise<GraphPage<T>> } | undefined;
   for (;;) {
     await session.checkpoint();
     const link = round.next_link;
     if (link === null) throw new TypeError('a round needs a next link');
     let page: GraphPage<T>;
     try {
-      page = await session.client.get<GraphPage<T>>(link);
+      page = await (prefetched?.link === link ? prefetched.page : session.client.get<GraphPage<T>>(link));
     } catch (error) {
       // A fresh full round that Graph also refuses would loop for ever: that one fails the run.
       if (!(error instanceof GraphError) || !error.isSyncStateLost || resyncs >= 2) throw error;
@@ -70,6 +72,13 @@ export async function pullResource<T>(
       throw new GraphError('upstream', 'Microsoft Graph returned a delta page without a next or delta link', {
         graphCode: 'malformed_delta_page',
       });
+    }
+    prefetched = undefined;
+    if (nextLink !== undefined) {
+      const ahead = session.client.get<GraphPage<T>>(nextLink);
+      // Awaited on the next turn; until then a failure must not surface as an unhandled rejection.
+      ahead.catch(() => undefined);
+      prefetched = { link: nextLink, page: ahead };
     }
     const prepared = await handler.prepare(items, round);
     const current = round;
@@ -106,7 +115,11 @@ async function beginRound<T>(
   }
   // A forced full round replaces a cut-short one; the marks of the one it replaces are dropped.
   if (state?.round_id) await clearMarks(session.db, session.connectionId, state.round_id);
-  return fullRound(session, handler, await hasDirectoryObjects(session.db, session.connectionId));
+  return fullRound(
+    session,
+    handler,
+    await hasDirectoryObjects(session.db, session.connectionId, handler.resource),
+  );
 }
 
 async function fullRound<T>(

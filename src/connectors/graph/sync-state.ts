@@ -143,22 +143,20 @@ export async function clearMarks(db: Executor, connectionId: string, roundId: st
     .execute();
 }
 
-/** Whether the connection holds any directory object yet (a first full round has nothing to sweep). */
-export async function hasDirectoryObjects(db: Executor, connectionId: string): Promise<boolean> {
-  const user = await db
-    .selectFrom('directory_users')
+/** Whether the connection holds any object of the resource yet (a first full round has nothing to sweep). */
+export async function hasDirectoryObjects(
+  db: Executor,
+  connectionId: string,
+  resource: GraphResource,
+): Promise<boolean> {
+  const table = resource === 'users' ? 'directory_users' : 'directory_groups';
+  const row = await db
+    .selectFrom(table)
     .select('id')
     .where('connection_id', '=', connectionId)
     .limit(1)
     .executeTakeFirst();
-  if (user) return true;
-  const group = await db
-    .selectFrom('directory_groups')
-    .select('id')
-    .where('connection_id', '=', connectionId)
-    .limit(1)
-    .executeTakeFirst();
-  return group !== undefined;
+  return row !== undefined;
 }
 
 export function chunks<T>(items: readonly T[], size = chunkSize): T[][] {

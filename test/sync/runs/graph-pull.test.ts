@@ -243,9 +243,13 @@ for (const engine of engines) {
       const before = tenant.requests.length;
       const resumed = await sync({ full: true });
       assert.equal(resumed.status, 'succeeded');
-      assert.equal(
-        tenant.requests[before],
-        `GET ${new URL(state.next_link ?? '').pathname}${new URL(state.next_link ?? '').search}`,
+      // The cancelled run may have fetched one page ahead; the resumed run starts at the stored link, not over.
+      const after = tenant.requests.slice(before);
+      const stored = new URL(state.next_link ?? '');
+      assert.ok(after.includes(`GET ${stored.pathname}${stored.search}`), after.join('\n'));
+      assert.ok(
+        !after.some((r) => r.startsWith('GET /v1.0/users/delta?$select')),
+        'the users round did not start over',
       );
       assert.equal((await users()).length, 30);
       const runs = await listSyncRuns(roster.runtime, connectionId);
