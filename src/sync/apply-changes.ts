@@ -24,7 +24,7 @@ export async function applyChanges(
   if (ctx.dryRun === true) return { outcome: await dryRunChanges(ctx, changes), events: [] };
   const outcome = await applyAll(ctx, changes);
   const seats = await checkSeats(ctx, outcome);
-  if (seats?.exceeded) throw new SeatLimitError(seats);
+  if (seats?.exceeded && ctx.seatGuard !== 'report') throw new SeatLimitError(seats);
   const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
   return { outcome, events };
 }

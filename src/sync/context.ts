@@ -20,4 +20,10 @@ export interface ApplyContext {
    * events, errors, seat check) is exactly what the batch would do, and nothing is kept.
    */
   readonly dryRun?: boolean | undefined;
+  /**
+   * `enforce` (default): a batch that ends above the seat limit throws `SeatLimitError`.
+   * `report`: it only records `outcome.seatCheck`, for a caller that checks a whole multi-page run
+   * itself (a Graph preflight summing `wouldImport` over pages in one rolled-back transaction).
+   */
+  readonly seatGuard?: 'enforce' | 'report' | undefined;
 }

@@ -17,8 +17,9 @@ export class SeatLimitError extends RosterError {
   constructor(check: SeatCheck) {
     super(
       'seat_limit_exceeded',
-      `This sync would import ${check.wouldImport} user(s) and use ${check.seatsUsed} of the organization's ` +
-        `${check.seatLimit} seats; nothing was applied. Raise the seat limit or narrow the policy's scope.`,
+      `This sync would import ${check.wouldImport} user(s), above the organization's seat limit of ` +
+        `${check.seatLimit} (${check.seatsUsed} seats needed); nothing was applied. ` +
+        "Raise the seat limit or narrow the policy's scope.",
       { field: 'seatLimit' },
     );
     this.name = 'SeatLimitError';

@@ -5,6 +5,8 @@ import { listEnrollmentEmails } from '../../src/store/enrollment.js';
 import { readEvents } from '../../src/store/events.js';
 import { setSeatLimit } from '../../src/store/organization-settings.js';
 import { SeatLimitError } from '../../src/sync/seat-guard.js';
+import { applyChanges } from '../../src/sync/apply-changes.js';
+import { defaultPolicy } from '../../src/domain/policy/policy.js';
 import { engines, openTestStore } from '../support/engines.js';
 import { addMembers, group, now, platformUsers, policyBench, scimUser } from './support/policy-bench.js';
 
@@ -28,7 +30,7 @@ for (const engine of engines) {
         assert.equal(error.seatsUsed, 3);
         assert.match(
           error.message,
-          /would import 2 user\(s\) and use 3 of the organization's 2 seats; nothing was applied/,
+          /would import 2 user\(s\), above the organization's seat limit of 2 \(3 seats needed\); nothing was applied/,
         );
         return true;
       });
@@ -48,6 +50,27 @@ for (const engine of engines) {
       await assert.rejects(bench.apply([scimUser('u2')]), { code: 'seat_limit_exceeded' });
       await setSeatLimit(store.db, bench.organizationId, null, now);
       await bench.apply([scimUser('u2')]);
+    });
+
+    test('with seatGuard report the breach is recorded on the outcome for the caller to judge', async () => {
+      const bench = await policyBench(store);
+      await setSeatLimit(store.db, bench.organizationId, 1, now);
+      const { outcome } = await store.transaction((trx) =>
+        applyChanges(
+          {
+            trx,
+            organizationId: bench.organizationId,
+            connectionId: bench.connectionId,
+            connectorKind: 'graph',
+            policy: defaultPolicy('graph'),
+            now,
+            onReject: 'record',
+            seatGuard: 'report',
+          },
+          [scimUser('u1'), scimUser('u2')],
+        ),
+      );
+      assert.deepEqual(outcome.seatCheck, { seatLimit: 1, seatsUsed: 2, wouldImport: 2, exceeded: true });
     });
 
     test('a dry run reports exactly what would change, per user, and keeps nothing', async () => {
