@@ -27,7 +27,9 @@ for (const engine of engines) {
     let page: Page;
     let ada: EmulatedUser;
     let connectionId = '';
-    const shot = (name: string) => screenshot(page, `${engine}-${name}`);
+    const nav = (name: string) =>
+      page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
+    const shot = (name: string, fullPage = true) => screenshot(page, `${engine}-${name}`, { fullPage });
 
     before(async () => {
       ensurePortalBuilt();
@@ -82,7 +84,7 @@ for (const engine of engines) {
     });
 
     test('saves SSO settings and shows the redirect URIs to register', async () => {
-      await page.getByRole('link', { name: 'SSO' }).click();
+      await nav('SSO').click();
       await page.getByLabel('Directory (tenant) ID').fill(emulator.tenantId);
       await page.getByLabel('Application (client) ID').fill(portalClient.clientId);
       await page.getByLabel('Client secret').fill(portalClient.clientSecret);
@@ -97,7 +99,7 @@ for (const engine of engines) {
     });
 
     test('connects Graph to the emulator and tests the connection', async () => {
-      await page.getByRole('link', { name: 'Integrations' }).click();
+      await nav('Integrations').click();
       await page
         .getByRole('article', { name: 'Microsoft Entra ID — Graph sync' })
         .getByRole('link', { name: 'Connect' })
@@ -136,12 +138,30 @@ for (const engine of engines) {
       await shot('group-mapping');
     });
 
-    test('previews the first sync with a dry run, then syncs', async () => {
+    test('previews the first sync with a dry run, warns above the seat limit, then syncs', async () => {
+      const seatLimit = (limit: number) =>
+        roster.runtime.store.db
+          .updateTable('organizations')
+          .set({ settings: JSON.stringify({ seatLimit: limit }) })
+          .where('slug', '=', 'acme')
+          .execute();
+      await seatLimit(30);
       await page.reload();
       await page.getByText('Not synced yet').waitFor();
       await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+      // Above the seat limit the guard applies nothing and says how many users would have come.
+      await page
+        .locator('.run[data-run-status="failed"], .run[data-run-status="succeeded"]')
+        .waitFor({ timeout: 60_000 });
+      await page
+        .getByText(/30 seats|seat limit of 30/)
+        .first()
+        .waitFor();
+      await shot('dry-run-over-seat-limit');
+      await seatLimit(1000);
+      await page.getByRole('button', { name: 'Preview (dry run)' }).click();
       await page.locator('.run[data-run-status="succeeded"]').waitFor({ timeout: 60_000 });
-      assert.match(await page.locator('.run').innerText(), /Dry run[\s\S]*would be \d+ users created/);
+      assert.match(await page.locator('.run').innerText(), /Dry run[\s\S]*will create \d+ users/);
       await shot('dry-run');
       await page.getByRole('button', { name: 'Sync now' }).click();
       await page
@@ -151,13 +171,13 @@ for (const engine of engines) {
     });
 
     test('shows the synced users and the groups with member counts', async () => {
-      await page.getByRole('link', { name: 'Users' }).click();
+      await nav('Users').click();
       await page.locator('tbody tr[data-email]').first().waitFor();
       assert.ok((await page.locator('tbody tr[data-email]').count()) > 10);
       await shot('users');
       await page.getByLabel('Search').fill('ada@');
       await page.locator(`tr[data-email="${ada.mail ?? ''}"]`).waitFor();
-      await page.getByRole('link', { name: 'Groups' }).click();
+      await nav('Groups').click();
       const admins = page.locator('tr[data-group="Roster Admins"] .member-count');
       await admins.waitFor();
       assert.equal(await admins.innerText(), '1');
@@ -176,18 +196,21 @@ for (const engine of engines) {
       // The new run replaces the last one on the page; only then does its status mean anything.
       await page.getByRole('heading', { name: 'Last sync' }).waitFor({ state: 'detached' });
       await page.locator('.run[data-run-status="succeeded"]').waitFor({ timeout: 60_000 });
-      await page.getByRole('link', { name: 'Users' }).click();
+      await nav('Users').click();
       await page.getByLabel('Status').selectOption('inactive');
       const email = (someone.mail ?? '').toLowerCase();
       await page.locator('tr[data-email]', { hasText: email }).filter({ hasText: 'inactive' }).waitFor();
-      assert.ok(
-        (await page.locator('tbody tr[data-email]').allInnerTexts()).every((row) => /inactive/.test(row)),
+      // The filter's answer replaces the unfiltered page: then every row shown is inactive.
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('tbody tr[data-email]')].every((row) =>
+          row.textContent?.includes('inactive'),
+        ),
       );
       await shot('user-inactive');
     });
 
     test('creates a SCIM connection and shows its token once', async () => {
-      await page.getByRole('link', { name: 'Integrations' }).click();
+      await nav('Integrations').click();
       await page
         .getByRole('article', { name: 'Microsoft Entra ID — provisioning (SCIM)' })
         .getByRole('link', { name: 'Connect' })
@@ -218,11 +241,11 @@ for (const engine of engines) {
 
     test('reads well on a phone', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.getByRole('link', { name: 'Users' }).click();
+      await nav('Users').click();
       await page.locator('tbody tr[data-email]').first().waitFor();
-      await shot('users-phone');
+      await shot('users-phone', false);
       await page.setViewportSize({ width: 1280, height: 800 });
-      await page.getByRole('link', { name: 'Audit log' }).click();
+      await nav('Audit log').click();
       await page.locator('tbody tr').first().waitFor();
       await shot('audit');
     });

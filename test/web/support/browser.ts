@@ -26,8 +26,15 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Saves the page as `<name>.png`, the whole page, so a reviewer sees what a user saw. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves the page as `<name>.png`, the whole page unless told otherwise, so a reviewer sees what a user saw. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(screenshotDir, `${name}.png`),
+    fullPage: options.fullPage ?? true,
+  });
 }

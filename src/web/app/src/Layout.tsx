@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { signOut } from './api/session';
 import { Link, useLocation } from './router';
-import { useSession } from './session-context';
+import { useSession } from './hooks';
 
 const sections: readonly (readonly [path: string, label: string])[] = [
   ['/', 'Integrations'],

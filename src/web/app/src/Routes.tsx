@@ -13,7 +13,7 @@ import { UserPage } from './pages/UserPage';
 import { UsersPage } from './pages/UsersPage';
 import { WebhooksPage } from './pages/WebhooksPage';
 import { matchPath, useLocation } from './router';
-import { useSession } from './session-context';
+import { useSession } from './hooks';
 
 type Page = (params: Record<string, string>) => ReactElement;
 

@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { testGraphConnection, type Connection, type GraphTest } from '../api/connections';
 import { useLocation } from '../router';
-import { useAction } from '../use-async';
 import { useState } from 'react';
 import { ErrorNotice, Notice, formatTime } from './ui';
+import { useAction } from '../hooks';
 
 /** A Graph connection's settings and "Test connection" with the permission report and remedies. */
 export function GraphConnectionPanel(props: { connection: Connection }) {

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { searchDirectoryGroups, type DirectoryGroupHit } from '../api/connections';
-import { useAsync } from '../use-async';
-import { useDebounced } from '../use-debounced';
 import { Field, Toggle } from './ui';
+import { useAsync, useDebounced } from '../hooks';
 
 /** Directory group → platform group rows, as policy.groups.mappings stores them. */
 export interface Mapping {

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { getPolicy, setPolicy, type Connection } from '../api/connections';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
 import { GroupMappings, type Mapping } from './group-mappings';
 import { ErrorNotice, Field, Notice, Select, Toggle } from './ui';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /**
  * The connection's policy as switches: every option of src/domain/policy/policy.ts, grouped as

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { createScimToken, listScimTokens, revokeScimToken, type Connection } from '../api/connections';
 import { ScimCredentials } from '../pages/ScimConnectPage';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
 import { Badge, ErrorNotice, Notice, formatTime } from './ui';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /**
  * A SCIM connection: "waiting for Entra's first request" until Entra calls (polled, so the page

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
+import { get, orgPath } from '../api/client';
 import { getRun, listRuns, startRun, type SyncRun } from '../api/connections';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
 import { RunSummary } from './run-summary';
 import { ErrorNotice, Notice } from './ui';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /**
  * Sync now, with live progress (polled each second while the run is queued or running), and a
@@ -16,6 +16,9 @@ export function SyncPanel(props: { connectionId: string }) {
   const { session } = useSession();
   const history = useAsync(() => listRuns(props.connectionId, { limit: 5 }), [props.connectionId]);
   const [current, setCurrent] = useState<SyncRun>();
+  // The organization's seat limit, so a preview can warn before a sync would exceed it.
+  const organization = useAsync(() => get<{ settings?: { seatLimit?: number | null } }>(orgPath('')), []);
+  const seatLimit = organization.data?.settings?.seatLimit ?? null;
   const start = useAction(async (dryRun: boolean) =>
     setCurrent(await startRun(props.connectionId, { dryRun })),
   );
@@ -59,7 +62,7 @@ export function SyncPanel(props: { connectionId: string }) {
         </div>
       )}
       <ErrorNotice error={start.error} />
-      {current && <RunSummary run={current} />}
+      {current && <RunSummary run={current} seatLimit={seatLimit} />}
       {!current && past[0] && (
         <>
           <h3>Last sync</h3>

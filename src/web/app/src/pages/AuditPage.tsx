@@ -1,8 +1,6 @@
 import { listAudit } from '../api/activity';
-import { Pager } from '../components/pager';
-import { ErrorNotice, Loading, formatTime } from '../components/ui';
-import { useAsync } from '../use-async';
-import { useCursorPages } from '../use-cursor-pages';
+import { ErrorNotice, Loading, formatTime, Pager } from '../components/ui';
+import { useAsync, useCursorPages } from '../hooks';
 
 /** Who or what did what, newest first, with before and after on request. */
 export function AuditPage() {

@@ -5,7 +5,7 @@ import { ScimConnectionPanel } from '../components/scim-connection-panel';
 import { SyncPanel } from '../components/sync-panel';
 import { Badge, ErrorNotice, Loading } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
+import { useAsync } from '../hooks';
 
 /** One connection: its credentials and status, then the policy, then syncing. */
 export function ConnectionPage(props: { connectionId: string }) {

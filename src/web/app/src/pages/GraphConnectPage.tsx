@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { createGraphConnection } from '../api/connections';
 import { ErrorNotice, Field, Select } from '../components/ui';
 import { Link, navigate } from '../router';
-import { useAction } from '../use-async';
+import { useAction } from '../hooks';
 
 export const clouds = [
   ['global', 'Global (login.microsoftonline.com)'],

@@ -1,9 +1,7 @@
 import { getGroup, listGroupMembers, userName } from '../api/people';
-import { Pager } from '../components/pager';
-import { Badge, ErrorNotice, Loading, formatCount } from '../components/ui';
+import { Badge, ErrorNotice, Loading, formatCount, Pager } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
-import { useCursorPages } from '../use-cursor-pages';
+import { useAsync, useCursorPages } from '../hooks';
 
 /** One group and its members, a page at a time. */
 export function GroupPage(props: { groupId: string }) {

@@ -1,11 +1,8 @@
 import { useState } from 'react';
 import { listGroups } from '../api/people';
-import { Pager } from '../components/pager';
-import { ErrorNotice, Field, Loading, formatCount } from '../components/ui';
+import { ErrorNotice, Field, Loading, formatCount, Pager } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
-import { useCursorPages } from '../use-cursor-pages';
-import { useDebounced } from '../use-debounced';
+import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
 /** Groups with their member counts (kept as a column, so a 100,000-member group costs one row). */
 export function GroupsPage() {

@@ -1,8 +1,7 @@
 import { listConnections, listRuns, type Connection, type SyncRun } from '../api/connections';
 import { Badge, ErrorNotice, Loading, formatTime } from '../components/ui';
 import { Link } from '../router';
-import { useSession } from '../session-context';
-import { useAsync } from '../use-async';
+import { useAsync, useSession } from '../hooks';
 
 /** The two ways a directory reaches Roster, as tiles with their connections and status. */
 export function IntegrationsPage() {

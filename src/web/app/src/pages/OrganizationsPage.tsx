@@ -1,8 +1,7 @@
 import { listAllOrganizations, switchOrganization } from '../api/session';
 import { ErrorNotice, Loading } from '../components/ui';
 import { navigate } from '../router';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /** Operators choose which organization the portal shows. */
 export function OrganizationsPage() {

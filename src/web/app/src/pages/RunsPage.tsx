@@ -2,7 +2,7 @@ import { listConnections, listRuns, type SyncRun } from '../api/connections';
 import { RunSummary } from '../components/run-summary';
 import { ErrorNotice, Loading } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
+import { useAsync } from '../hooks';
 
 /** Recent sync runs of every Graph connection, with their errors. */
 export function RunsPage() {

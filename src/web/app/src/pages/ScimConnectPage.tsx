@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { createScimConnection, type ScimCreated } from '../api/connections';
 import { CopyField, ErrorNotice, Notice } from '../components/ui';
 import { Link } from '../router';
-import { useAction } from '../use-async';
+import { useAction } from '../hooks';
 
 /**
  * Connect SCIM: creates the connection and shows the Tenant URL and Secret Token once, with copy

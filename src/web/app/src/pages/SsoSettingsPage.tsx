@@ -1,9 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getSsoSettings, saveSsoSettings } from '../api/session';
 import { CopyField, ErrorNotice, Field, Loading, Notice, Select, Toggle } from '../components/ui';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
 import { clouds } from './GraphConnectPage';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /** Sign-in with Entra ID for this organization: the app registration and its redirect URIs. */
 export function SsoSettingsPage() {

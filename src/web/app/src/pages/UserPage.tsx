@@ -1,7 +1,7 @@
 import { getUser, userName } from '../api/people';
 import { Badge, ErrorNotice, Loading, formatTime } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
+import { useAsync } from '../hooks';
 
 /** One user: the platform fields, the directory's own attributes, groups, history and credentials. */
 export function UserPage(props: { userId: string }) {

@@ -1,11 +1,8 @@
 import { useState } from 'react';
 import { listUsers, userName } from '../api/people';
-import { Pager } from '../components/pager';
-import { Badge, ErrorNotice, Field, Loading, Select } from '../components/ui';
+import { Badge, ErrorNotice, Field, Loading, Select, Pager } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../use-async';
-import { useCursorPages } from '../use-cursor-pages';
-import { useDebounced } from '../use-debounced';
+import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
 const pageSize = 50;
 

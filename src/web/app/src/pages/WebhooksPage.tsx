@@ -8,8 +8,7 @@ import {
   type WebhookEndpoint,
 } from '../api/activity';
 import { Badge, CopyField, ErrorNotice, Field, Loading, formatTime } from '../components/ui';
-import { useSession } from '../session-context';
-import { useAction, useAsync } from '../use-async';
+import { useAction, useAsync, useSession } from '../hooks';
 
 /** Webhook endpoints, their recent deliveries, and redelivery of one. */
 export function WebhooksPage() {

@@ -1,4 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import type { Session } from './api/session';
+
+/**
+ * The few hooks every page uses: loading data, running an action from a button, debouncing
+ * typing, walking cursor pages, and reading the signed-in session.
+ */
 
 /**
  * Loads data for a page and re-loads when its inputs change. A slower answer to an older request
@@ -60,4 +66,45 @@ export function useAction<A extends unknown[], T>(
     }
   };
   return { run, busy, error };
+}
+
+/** A value that follows `value` once typing has paused, so search as you type sends few requests. */
+
+export function useDebounced<T>(value: T, delayMs = 250): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), delayMs);
+    return () => window.clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/**
+ * The cursor trail of a paged list: the current page's cursor, and the ones before it so
+ * "Previous" can go back. Changing a filter starts again from the first page.
+ */
+export function useCursorPages() {
+  const [trail, setTrail] = useState<(string | undefined)[]>([undefined]);
+  const cursor = trail[trail.length - 1];
+  return {
+    cursor,
+    hasPrevious: trail.length > 1,
+    next: (nextCursor: string) => setTrail((t) => [...t, nextCursor]),
+    previous: () => setTrail((t) => (t.length > 1 ? t.slice(0, -1) : t)),
+    reset: () => setTrail([undefined]),
+  };
+}
+
+/** The signed-in session, for every page below the layout; reload() after switching organization. */
+export interface SessionContextValue {
+  session: Session;
+  reload: () => void;
+}
+
+export const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside the signed-in layout');
+  return value;
 }
