@@ -166,3 +166,21 @@ export function assertSubset(actual: unknown, expected: unknown, where: string):
   }
   assert.deepEqual(actual, expected, where);
 }
+
+/** A client whose every answer is checked against the rules of `assertEntraResponseRules`. */
+export function checkedClient(scim: ScimClient): ScimClient {
+  const call: ScimClient['call'] = async (...args) => {
+    const res = await scim.call(...args);
+    assertEntraResponseRules(res);
+    return res;
+  };
+  return {
+    base: scim.base,
+    call,
+    get: (path, headers) => call('GET', path, undefined, headers),
+    post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
+  };
+}
