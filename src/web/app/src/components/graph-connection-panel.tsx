@@ -35,6 +35,10 @@ export function GraphConnectionPanel(props: { connection: Connection }) {
           <dd>{text(s.cloud, 'global')}</dd>
         </div>
         <div>
+          <dt>Schedule</dt>
+          <dd>{scheduleOf(s.intervalMinutes)}</dd>
+        </div>
+        <div>
           <dt>Secret expires</dt>
           <dd>{formatTime(c.secretExpiresAt)}</dd>
         </div>
@@ -50,6 +54,14 @@ export function GraphConnectionPanel(props: { connection: Connection }) {
 
 const text = (value: unknown, fallback = '—') =>
   typeof value === 'string' && value !== '' ? value : fallback;
+
+/** Graph connections store their interval in minutes; null means only on demand. */
+function scheduleOf(minutes: unknown): string {
+  if (typeof minutes !== 'number') return 'Only when you press Sync now';
+  return minutes % 60 === 0
+    ? `Every ${minutes / 60 === 1 ? 'hour' : `${minutes / 60} hours`}`
+    : `Every ${minutes} minutes`;
+}
 
 function TestReport(props: { report: GraphTest }) {
   const r = props.report;

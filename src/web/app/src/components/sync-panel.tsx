@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { get, orgPath } from '../api/client';
-import { getRun, listRuns, startRun, type SyncRun } from '../api/connections';
+import { cancelRun, getRun, listRuns, startRun, type SyncRun } from '../api/connections';
 import { RunSummary } from './run-summary';
 import { ErrorNotice, Notice } from './ui';
 import { useAction, useAsync, useSession } from '../hooks';
@@ -22,6 +22,7 @@ export function SyncPanel(props: { connectionId: string }) {
   const start = useAction(async (dryRun: boolean) =>
     setCurrent(await startRun(props.connectionId, { dryRun })),
   );
+  const cancel = useAction(async (id: string) => setCurrent(await cancelRun(id)));
   const runId = current?.id;
   const running = live(current);
   useEffect(() => {
@@ -61,7 +62,17 @@ export function SyncPanel(props: { connectionId: string }) {
           </button>
         </div>
       )}
-      <ErrorNotice error={start.error} />
+      {session.canChange && running && runId && (
+        <button
+          type="button"
+          className="danger"
+          disabled={cancel.busy}
+          onClick={() => void cancel.run(runId)}
+        >
+          Cancel this run
+        </button>
+      )}
+      <ErrorNotice error={start.error ?? cancel.error} />
       {current && <RunSummary run={current} seatLimit={seatLimit} />}
       {!current && past[0] && (
         <>
