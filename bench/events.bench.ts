@@ -180,7 +180,7 @@ async function main(): Promise<void> {
         }),
       );
       results.push(
-        await timed(`webhooks: ${paced} changes at 100/s, commit to delivery`, paced, async () => {
+        await timed(`webhooks: ${paced} changes, one every 10 ms, commit to delivery`, paced, async () => {
           const committed = new Map<string, number>();
           for (let i = 0; i < paced; i += 1) {
             const [stored] = await runtime.store.transaction((trx) =>

@@ -93,5 +93,24 @@ for (const engine of engines) {
         [started.body.id, dry.body.id],
       );
     });
+
+    test('cancelling a run is audited with who asked', async () => {
+      const started = await contoso.api.post<{ id: string }>(
+        `/organizations/contoso/connections/${connectionId}/sync`,
+        {
+          full: true,
+        },
+      );
+      const cancelled = await contoso.api.post<{ id: string; status: string }>(
+        `/organizations/contoso/runs/${started.body.id}/cancel`,
+      );
+      assert.equal(cancelled.status, 200);
+      await waitForSyncRun(roster.runtime, started.body.id, 50);
+      const audit = await contoso.api.get<{ data: { targetId: string; actor: { type: string } }[] }>(
+        '/organizations/contoso/audit?action=sync_run.cancel_requested',
+      );
+      assert.equal(audit.body.data[0]?.targetId, started.body.id);
+      assert.equal(audit.body.data[0]?.actor.type, 'api_key');
+    });
   });
 }

@@ -2,7 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { searchGraphGroups } from '../../connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../connectors/graph/test-graph-connection.js';
+import { isoNow } from '../../clock.js';
 import type { Runtime } from '../../runtime.js';
+import { appendAudit } from '../../store/audit.js';
 import { getPolicy, policyJsonSchema, setPolicy } from '../../sync/policy-service.js';
 import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../sync/runs/start-sync-run.js';
 import { actorOf } from '../api-actor.js';
@@ -185,6 +187,26 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         response: { 200: SyncRunSchema },
       },
     },
-    async (request) => cancelSyncRun(runtime, request.params.runId, organizationOf(request).id),
+    async (request) => {
+      const organizationId = organizationOf(request).id;
+      const run = await cancelSyncRun(runtime, request.params.runId, organizationId);
+      // The run's own audit entry records how it ended; this one records who asked.
+      await appendAudit(
+        runtime.store.db,
+        organizationId,
+        actorOf(request),
+        [
+          {
+            action: 'sync_run.cancel_requested',
+            targetType: 'sync_run',
+            targetId: run.id,
+            connectionId: run.connectionId,
+            after: { status: run.status },
+          },
+        ],
+        isoNow(runtime.clock),
+      );
+      return run;
+    },
   );
 }

@@ -93,8 +93,9 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
       if (swept.eventsDeleted > 0) runtime.logger.info(swept, 'swept events past their retention');
     }
     await fanOutEvents(runtime);
-    // Fills the free slots; each finished delivery frees its slot and wakes the next round, so a
-    // slow receiver holds one slot, not the whole batch.
+    // Fills the free slots. From then on, each batch of finished attempts claims the next
+    // deliveries in the commit that records it (flush), so a slow receiver holds one slot, not
+    // the whole batch, and the worker comes back here only when it runs dry.
     while (!stopped && inFlight < settings.concurrency) {
       const claimed = await claim(settings.concurrency - inFlight);
       if (claimed.length === 0) return;
