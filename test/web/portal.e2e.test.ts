@@ -226,6 +226,25 @@ for (const engine of engines) {
       await page.getByRole('link', { name: 'Go to the connection' }).click();
       await page.getByText("Waiting for Entra's first request").waitFor();
       await shot('scim-waiting');
+      // Entra's Test Connection: a filtered GET with the token; the page turns live by itself.
+      const tenantUrl = new URL(
+        await page
+          .locator('.mono', { hasText: 'Tenant URL' })
+          .innerText()
+          .then((t) => t.replace('Tenant URL: ', '')),
+      );
+      const probe = await fetch(
+        `${tenantUrl.origin}${tenantUrl.pathname}/Users?filter=userName%20eq%20%22x%22`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      assert.equal(probe.status, 200);
+      await page.getByText("Live · Entra's last request").waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Create a new token' }).click();
+      assert.match(await page.getByRole('textbox', { name: 'Secret Token' }).inputValue(), /^scim_/);
+      assert.equal(await page.locator('.tokens li').count(), 2);
+      await shot('scim-live');
     });
 
     test('Ada signs in with Microsoft through the emulator and gets the Admin role', async () => {
@@ -237,6 +256,30 @@ for (const engine of engines) {
       await page.getByRole('heading', { name: 'Integrations' }).waitFor();
       assert.match(await page.locator('.who').innerText(), /Ada Lovelace \(Admin\)/);
       await shot('signed-in-with-microsoft');
+    });
+
+    test('shows a user with their directory source, a group with its members, runs and webhooks', async () => {
+      await nav('Users').click();
+      await page.getByLabel('Search').fill('ada@');
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+      await page.getByRole('heading', { name: 'Directory sources' }).waitFor();
+      assert.match(await page.locator('.json').first().innerText(), /"userPrincipalName"/);
+      await shot('user');
+      await page.getByRole('link', { name: 'Roster Admins' }).click();
+      await page.locator('.members li', { hasText: 'Ada Lovelace' }).waitFor();
+      await shot('group');
+      await nav('Sync runs').click();
+      await page.locator('.run').first().waitFor();
+      await shot('runs');
+      await nav('Webhooks').click();
+      await page.getByLabel('URL').fill('https://hooks.example.com/roster');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      assert.match(
+        await page.getByRole('textbox', { name: 'Signing secret (shown once)' }).inputValue(),
+        /^whsec_/,
+      );
+      await page.getByRole('heading', { name: 'https://hooks.example.com/roster' }).waitFor();
+      await shot('webhooks');
     });
 
     test('reads well on a phone', async () => {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { signOut } from './api/session';
 import { Link, useLocation } from './router';
 import { useSession } from './hooks';
@@ -17,6 +17,14 @@ const sections: readonly (readonly [path: string, label: string])[] = [
 export function Layout(props: { children: ReactNode }) {
   const { session } = useSession();
   const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    // After a navigation, keyboard and screen-reader users start at the new page's content, as
+    // they would after a full page load; the first render keeps the browser's own focus.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [path]);
   const active = (section: string) =>
     section === '/' ? path === '/' || path.startsWith('/connections') : path.startsWith(section);
   const out = async () => {
@@ -55,7 +63,7 @@ export function Layout(props: { children: ReactNode }) {
           </Link>
         ))}
       </nav>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {props.children}
       </main>
     </div>

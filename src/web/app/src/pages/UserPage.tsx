@@ -9,6 +9,7 @@ export function UserPage(props: { userId: string }) {
   if (user.error) return <ErrorNotice error={user.error} />;
   if (!user.data) return <Loading />;
   const u = user.data;
+  const credentialEvents = u.events.filter((e) => e.type.startsWith('credential.'));
   const fields: [string, string][] = [
     ['Email', u.email],
     ['User name', u.userName],
@@ -63,10 +64,18 @@ export function UserPage(props: { userId: string }) {
         </details>
       ))}
       <h2>Credentials</h2>
-      <p className="muted">
-        Credentials issued by the policy's "new users" options appear in the history below
-        (credential.issued).
-      </p>
+      {/* The REST API has no credentials route yet; their events tell what was issued and revoked. */}
+      {credentialEvents.length > 0 ? (
+        <ul>
+          {credentialEvents.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.occurredAt}>{formatTime(e.occurredAt)}</time> {e.type}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No credentials issued.</p>
+      )}
       <h2>History</h2>
       {u.history.length > 0 || u.events.length > 0 ? (
         <ol className="history">
