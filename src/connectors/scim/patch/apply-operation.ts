@@ -51,13 +51,27 @@ function keepOnePrimary(list: unknown[], fresh: ReadonlySet<unknown>): unknown[]
   );
 }
 
+/**
+ * Which stored value a `remove` with a value takes away. Complex values are identified by their
+ * `value` sub-attribute when the request names one: Entra removes an app role by sending
+ * `[{"value":"Admin"}]` or the JSON text `{"id":…,"value":"Admin","displayName":"Admin"}`, never the
+ * stored object with its `primary`, `type` and `display` as POST wrote them.
+ */
+function removalMatches(item: unknown, gone: unknown, definition: PatchTarget['definition']): boolean {
+  if (isPlainObject(item) && isPlainObject(gone) && gone.value !== undefined && item.value !== undefined) {
+    const valueDefinition = definition?.subAttributes?.find((sub) => sub.name === 'value');
+    return sameValue(item.value, gone.value, valueDefinition);
+  }
+  return sameValue(item, gone, definition);
+}
+
 function nextWhole({ op, target, value }: TargetedOperation, before: unknown): unknown {
   const { definition, label } = target;
   const multiValued = definition?.multiValued ?? (Array.isArray(before) && Array.isArray(value));
   if (op === 'remove') {
     if (value === undefined || value === null || !multiValued) return undefined;
     const doomed = asList(coerceAttributeValue(definition, value, label));
-    return asList(before).filter((item) => !doomed.some((gone) => sameValue(item, gone, definition)));
+    return asList(before).filter((item) => !doomed.some((gone) => removalMatches(item, gone, definition)));
   }
   const coerced = coerceAttributeValue(definition, value, label);
   if (coerced === null) return undefined;

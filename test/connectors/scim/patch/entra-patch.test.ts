@@ -182,6 +182,33 @@ describe('Entra: app roles', () => {
     assert.deepEqual(user.roles, [{ value: 'r-1', display: 'Reader' }]);
   });
 
+  test('removes a role named only by its value, as POST stored it with primary, type and display', () => {
+    const roles = [
+      { primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin', display: 'Admin' },
+      { primary: false, type: 'WindowsAzureActiveDirectoryRole', value: 'User', display: 'User' },
+    ];
+    const byValue = patchUser(
+      { ...sampleUser(), roles },
+      { op: 'Remove', path: 'roles', value: [{ value: 'Admin' }] },
+    );
+    assert.deepEqual(
+      (byValue.roles as { value: string }[]).map((role) => role.value),
+      ['User'],
+    );
+    const byJsonText = patchUser(
+      { ...sampleUser(), roles },
+      {
+        op: 'Remove',
+        path: 'roles',
+        value: [{ value: '{"id":"06b0","value":"User","displayName":"User"}' }],
+      },
+    );
+    assert.deepEqual(
+      (byJsonText.roles as { value: string }[]).map((role) => role.value),
+      ['Admin'],
+    );
+  });
+
   test('does not add a role twice', () => {
     const role = { value: '{"id":"1","value":"Admin","displayName":"Admin"}' };
     const user = patchUser(
