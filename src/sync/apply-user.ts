@@ -1,8 +1,14 @@
 import { RosterError } from '../errors.js';
 import { deleteDirectoryUserPolicy } from '../store/directory-user-policy.js';
-import { deleteDirectoryUser, getDirectoryUser, saveDirectoryUser } from '../store/directory.js';
+import {
+  deleteDirectoryUser,
+  directoryGroupIdsOfMember,
+  getDirectoryUser,
+  saveDirectoryUser,
+} from '../store/directory.js';
 import { findUser, updateUser } from '../store/users.js';
 import type { DirectoryUserInput } from './change.js';
+import { applyMembersRemove } from './apply-members.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { projectDirectoryUser } from './project-user.js';
@@ -43,6 +49,11 @@ export async function applyUserDelete(ctx: ApplyContext, id: string, outcome: Ou
   const { trx, organizationId, connectionId, now } = ctx;
   const existing = await getDirectoryUser(trx, connectionId, id);
   if (!existing) throw new RosterError('not_found', `User "${id}" was not found`);
+  // A user gone from the directory has left its groups there too: the platform groups follow, as
+  // for any membership removal (auto-remove), before the directory rows that say so disappear.
+  for (const groupId of await directoryGroupIdsOfMember(trx, connectionId, id)) {
+    await applyMembersRemove(ctx, groupId, [id], outcome);
+  }
   await deleteDirectoryUser(trx, connectionId, id);
   await deleteDirectoryUserPolicy(trx, connectionId, id);
   if (!existing.user_id) return;

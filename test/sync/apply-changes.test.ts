@@ -57,7 +57,7 @@ for (const engine of engines) {
     });
     after(() => cleanup());
 
-    const apply = (changes: Change[]) =>
+    const apply = (changes: Change[], policy = defaultPolicy('scim')) =>
       store.transaction((trx) =>
         applyChanges(
           {
@@ -65,7 +65,7 @@ for (const engine of engines) {
             organizationId,
             connectionId,
             connectorKind: 'scim',
-            policy: defaultPolicy('scim'),
+            policy,
             now,
             onReject: 'throw',
           },
@@ -156,6 +156,27 @@ for (const engine of engines) {
         'group.member_added',
         'group.member_removed',
       ]);
+    });
+
+    test('a user deleted in the directory but kept inactive leaves its platform groups', async () => {
+      const base = defaultPolicy('scim');
+      const keepInactive = { ...base, lifecycle: { ...base.lifecycle, onDelete: 'deactivate' as const } };
+      await apply(
+        [
+          { kind: 'user.upsert', user: scimUser('u6') },
+          { kind: 'members.add', groupId: 'g1', members: [{ id: 'u6', type: 'user' }] },
+        ],
+        keepInactive,
+      );
+      const count = async () =>
+        Number(
+          (await store.db.selectFrom('groups').select('member_count').executeTakeFirstOrThrow()).member_count,
+        );
+      assert.equal(await count(), 2);
+      await apply([{ kind: 'user.delete', id: 'u6' }], keepInactive);
+      assert.equal(await count(), 1);
+      const users = await listUsers(store.db, organizationId, { limit: 10 });
+      assert.equal(users.find((u) => u.email === 'u6@acme.test')?.status, 'inactive');
     });
   });
 }

@@ -97,7 +97,7 @@ for (const engine of engines) {
     test('above the seat limit the request is refused whole with the count, and Entra may retry later', async () => {
       await setOrganizationSeatLimit(roster.runtime, organizationId, 1, admin);
       const refused = await scim.post('/Users', salesUser(4));
-      assert.equal(refused.status, 409);
+      assert.equal(refused.status, 403);
       assert.match(
         String(refused.body.detail),
         /would import 1 user\(s\), above the organization's seat limit of 1/,

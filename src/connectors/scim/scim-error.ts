@@ -31,6 +31,9 @@ export function toScimError(error: unknown): ScimErrorBody {
     if (error.code === 'conflict') return scimErrorBody(409, error.message, 'uniqueness');
     if (error.code === 'invalid_input') return scimErrorBody(400, error.message, 'invalidValue');
     if (error.code === 'locked_by_directory') return scimErrorBody(409, error.message, 'mutability');
+    // Not a conflict with an existing resource (which Entra would try to match): the organization
+    // has no seat left, a refusal of the operation itself (RFC 7644 §3.12, 403).
+    if (error.code === 'seat_limit_exceeded') return scimErrorBody(403, error.message);
     if (error.expose) return scimErrorBody(error.status, error.message);
     return scimErrorBody(500, 'Internal server error');
   }
