@@ -81,6 +81,12 @@ for (const engine of engines) {
       );
     });
 
+    test('lists the event types a filter may name', async () => {
+      const listed = await acme.api.get<{ data: string[] }>('/event-types');
+      assert.ok(listed.body.data.includes('group.member_added'));
+      assert.ok(listed.body.data.includes('webhook.disabled'));
+    });
+
     test('filters by type and moves the cursor past events it skipped', async () => {
       const { events, cursor } = await readAll('&types=group.*', 10);
       assert.ok(events.length > 0);

@@ -37,6 +37,17 @@ const EventPageSchema = Type.Object(
 
 /** The organization's event log, in order and without gaps, as far back as its retention setting. */
 export function registerEventRoutes(app: FastifyInstance, runtime: Runtime): void {
+  app.get(
+    '/event-types',
+    {
+      schema: {
+        summary: 'The event types Roster writes, for filters of the Events API and of webhooks',
+        tags: ['Events'],
+        response: { 200: Type.Object({ data: Type.Array(Type.String()) }) },
+      },
+    },
+    async () => ({ data: [...eventTypes] }),
+  );
   app.get<{ Querystring: Static<typeof EventsQuery> }>(
     '/organizations/:org/events',
     {
