@@ -98,6 +98,10 @@ function withStatementCache(sqlite: SQLite.Database, limit = 500): SqliteDatabas
 
 function openPostgres(databaseUrl: string, maxConnections = 10): Store {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle client can be cut off by the server (restart, failover, a dropped test database).
+  // node-postgres then emits 'error' on the pool and replaces the client on next use; without a
+  // listener that event would crash the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',

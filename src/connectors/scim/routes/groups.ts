@@ -16,9 +16,8 @@ import {
   type RenderedMember,
 } from '../resources/group-resource.js';
 import { excludes, parseProjection, project, type Projection } from '../resources/projection.js';
-import { etagOf, ifMatchAllows } from '../resources/scim-meta.js';
-import { scimNotFound } from '../scim-error.js';
-import { lockDirectoryRow, runScimWrite } from '../scim-write.js';
+import { runScimWrite } from '../scim-write.js';
+import { found, lockedResource } from './locked-resource.js';
 import { listResponse, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
@@ -55,8 +54,9 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
   });
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
-    const row = mustExist(
+    const row = found(
       await getDirectoryGroup(runtime.store.db, request.scim.connection.id, request.params.id),
+      'Group',
     );
     return sendResource(
       reply,
@@ -80,7 +80,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
         targetId: id,
         after: { ...resource, members: memberIds },
       });
-      return mustExist(await getDirectoryGroup(write.trx, request.scim.connection.id, id));
+      return found(await getDirectoryGroup(write.trx, request.scim.connection.id, id), 'Group');
     });
     void reply.header('Location', `${request.scim.baseUrl}/Groups/${id}`);
     return sendResource(
@@ -93,7 +93,13 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const { resource, memberIds } = parseGroupBody(request.body);
     const row = await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedGroup(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_groups',
+        request.params.id,
+        getDirectoryGroup,
+      );
       const members = await resolveMembers(write.trx, request.scim.connection.id, memberIds);
       await write.apply([
         { kind: 'group.upsert', group: groupChangeInput(before.id, resource) },
@@ -107,7 +113,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
         before: storedGroupResource(before),
         after: { ...resource, members: memberIds },
       });
-      return mustExist(await getDirectoryGroup(write.trx, request.scim.connection.id, before.id));
+      return found(await getDirectoryGroup(write.trx, request.scim.connection.id, before.id), 'Group');
     });
     return sendResource(
       reply,
@@ -118,7 +124,13 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
 
   app.patch<IdParams>('/Groups/:id', async (request, reply) => {
     await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedGroup(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_groups',
+        request.params.id,
+        getDirectoryGroup,
+      );
       const current = storedGroupResource(before);
       const { resource, memberChanges } = applyPatch(current, request.body, 'Group');
       if (typeof resource.displayName !== 'string' || resource.displayName === '') {
@@ -152,7 +164,13 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
 
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
     await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedGroup(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_groups',
+        request.params.id,
+        getDirectoryGroup,
+      );
       await write.apply([{ kind: 'group.delete', id: before.id }]);
       write.audit({
         action: 'scim.group.deleted',
@@ -234,21 +252,4 @@ async function resolveMembers(
     );
   }
   return refs;
-}
-
-async function lockedGroup(trx: Executor, request: FastifyRequest, id: string): Promise<DirectoryGroupRow> {
-  await lockDirectoryRow(trx, 'directory_groups', request.scim.connection.id, id);
-  const row = mustExist(await getDirectoryGroup(trx, request.scim.connection.id, id));
-  const ifMatch = request.headers['if-match'];
-  if (!ifMatchAllows(typeof ifMatch === 'string' ? ifMatch : undefined, row.version)) {
-    throw new ScimProtocolError(`The resource changed; its version is now ${etagOf(row.version)}`, {
-      status: 412,
-    });
-  }
-  return row;
-}
-
-function mustExist<T>(row: T | undefined): T {
-  if (row === undefined) throw scimNotFound('Group');
-  return row;
 }

@@ -7,15 +7,14 @@ import { ScimProtocolError } from '../filter/errors.js';
 import { listResources, parseListParams } from '../list-query.js';
 import { applyPatch } from '../patch/index.js';
 import { parseProjection, project } from '../resources/projection.js';
-import { etagOf, ifMatchAllows } from '../resources/scim-meta.js';
 import {
   parseUserBody,
   renderUser,
   storedUserResource,
   userChangeInput,
 } from '../resources/user-resource.js';
-import { scimNotFound } from '../scim-error.js';
-import { lockDirectoryRow, runScimWrite } from '../scim-write.js';
+import { runScimWrite } from '../scim-write.js';
+import { found, lockedResource } from './locked-resource.js';
 import { listResponse, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
@@ -65,7 +64,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         targetId: id,
         after: resource,
       });
-      return mustExist(await getDirectoryUser(write.trx, request.scim.connection.id, id));
+      return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
     });
     const rendered = renderUser(row, request.scim.baseUrl);
     void reply.header('Location', `${request.scim.baseUrl}/Users/${id}`);
@@ -75,7 +74,13 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
   app.put<IdParams>('/Users/:id', async (request, reply) => {
     const resource = parseUserBody(request.body);
     const row = await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedUser(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_users',
+        request.params.id,
+        getDirectoryUser,
+      );
       await write.apply([{ kind: 'user.upsert', user: userChangeInput(before.id, resource) }]);
       write.audit({
         action: 'scim.user.replaced',
@@ -84,7 +89,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         before: storedUserResource(before),
         after: resource,
       });
-      return mustExist(await getDirectoryUser(write.trx, request.scim.connection.id, before.id));
+      return found(await getDirectoryUser(write.trx, request.scim.connection.id, before.id), 'User');
     });
     return sendResource(
       reply,
@@ -95,7 +100,13 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const row = await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedUser(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_users',
+        request.params.id,
+        getDirectoryUser,
+      );
       const current = storedUserResource(before);
       const { resource } = applyPatch(current, request.body, 'User');
       if (typeof resource.userName !== 'string' || resource.userName === '') {
@@ -109,7 +120,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         before: current,
         after: resource,
       });
-      return mustExist(await getDirectoryUser(write.trx, request.scim.connection.id, before.id));
+      return found(await getDirectoryUser(write.trx, request.scim.connection.id, before.id), 'User');
     });
     return sendResource(
       reply,
@@ -120,7 +131,13 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
     await runScimWrite(runtime, request.scim, async (write) => {
-      const before = await lockedUser(write.trx, request, request.params.id);
+      const before = await lockedResource(
+        write.trx,
+        request,
+        'directory_users',
+        request.params.id,
+        getDirectoryUser,
+      );
       await write.apply([{ kind: 'user.delete', id: before.id }]);
       write.audit({
         action: 'scim.user.deleted',
@@ -134,29 +151,10 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
 }
 
 async function loadUser(runtime: Runtime, request: FastifyRequest<IdParams>): Promise<DirectoryUserRow> {
-  return mustExist(await getDirectoryUser(runtime.store.db, request.scim.connection.id, request.params.id));
-}
-
-/** Reads the user inside the write's transaction and checks If-Match (RFC 7644 §3.14). */
-async function lockedUser(
-  trx: Parameters<typeof getDirectoryUser>[0],
-  request: FastifyRequest,
-  id: string,
-): Promise<DirectoryUserRow> {
-  await lockDirectoryRow(trx, 'directory_users', request.scim.connection.id, id);
-  const row = mustExist(await getDirectoryUser(trx, request.scim.connection.id, id));
-  const ifMatch = request.headers['if-match'];
-  if (!ifMatchAllows(typeof ifMatch === 'string' ? ifMatch : undefined, row.version)) {
-    throw new ScimProtocolError(`The resource changed; its version is now ${etagOf(row.version)}`, {
-      status: 412,
-    });
-  }
-  return row;
-}
-
-function mustExist<T>(row: T | undefined): T {
-  if (row === undefined) throw scimNotFound('User');
-  return row;
+  return found(
+    await getDirectoryUser(runtime.store.db, request.scim.connection.id, request.params.id),
+    'User',
+  );
 }
 
 export type { FastifyReply };
