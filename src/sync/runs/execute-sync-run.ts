@@ -11,7 +11,9 @@ import type { Runtime } from '../../runtime.js';
 import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
 import type { Database } from '../../store/schema.js';
-import { Outcome } from '../outcome.js';
+import { Outcome, type SeatCheck } from '../outcome.js';
+import { SeatLimitError } from '../seat-guard.js';
+import { getOrganizationSettings } from '../../store/organization-settings.js';
 import { applyPage, mergeOutcome } from './apply-page.js';
 import { leaseTtlMs, releaseLease, renewLease } from './run-lease.js';
 import {
@@ -83,7 +85,12 @@ export async function executeLeasedRun(
     // During a dry run every read goes through its one transaction (SQLite has a single connection).
     let outer: Transaction<Database> | undefined;
     const db0 = () => outer ?? store.db;
-    const session = (db: PullSession['db'], transaction: PullSession['transaction']): PullSession => ({
+    // `preview` collects a seat pre-check's outcome apart from the run's own totals.
+    const session = (
+      db: PullSession['db'],
+      transaction: PullSession['transaction'],
+      preview?: { outcome: Outcome; onSeatCheck: (check: SeatCheck) => void },
+    ): PullSession => ({
       organizationId: run.organizationId,
       connectionId: run.connectionId,
       client: graph.client,
@@ -101,8 +108,11 @@ export async function executeLeasedRun(
           policy,
           now: isoNow(runtime.clock),
           onReject: 'record' as const,
+          ...(preview ? { seatGuard: 'report' as const } : {}),
         };
-        mergeOutcome(totals, (await applyPage(ctx, changes)).outcome);
+        const { outcome } = await applyPage(ctx, changes);
+        if (preview && outcome.seatCheck) preview.onSeatCheck(outcome.seatCheck);
+        mergeOutcome(preview?.outcome ?? totals, outcome);
       },
       onPage: async (trx, current) => {
         progress = current;
@@ -130,6 +140,39 @@ export async function executeLeasedRun(
           if (!(error instanceof DryRunRollback)) throw error;
         });
     } else {
+      // Pages commit one by one, so a limit crossed on page 7 would keep pages 1 to 6. With a seat
+      // limit set, the whole pull first runs in a rolled-back transaction that only counts; if it
+      // would end above the limit, the run fails having applied nothing (issue: "a sync that would
+      // exceed it applies nothing and says how many users it would have imported").
+      const { seatLimit } = await getOrganizationSettings(store.db, run.organizationId);
+      if (typeof seatLimit === 'number') {
+        const preview = new Outcome();
+        let exceeded: SeatCheck | undefined;
+        await store
+          .transaction(async (trx) => {
+            outer = trx;
+            await pullGraph(
+              session(trx, (work) => work(trx), {
+                outcome: preview,
+                onSeatCheck: (check) => {
+                  if (check.exceeded) exceeded = check;
+                },
+              }),
+              pullOptions,
+            );
+            throw new DryRunRollback();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof DryRunRollback)) throw error;
+          })
+          .finally(() => {
+            outer = undefined;
+          });
+        if (exceeded) {
+          const wouldImport = preview.counts.usersCreated + preview.counts.usersReactivated;
+          throw new SeatLimitError({ ...exceeded, wouldImport });
+        }
+      }
       const commit: PullSession['transaction'] = async (work) => {
         const result = await store.transaction(work);
         // Delivery is woken after commit, never from inside the transaction.
