@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator, type EmulatedUser } from '../../src/emulator/index.js';
 import { createSignInLink } from '../../src/sso/sign-in-links.js';
 import { createOrganization } from '../../src/store/organizations.js';
-import { getPolicy, setPolicy } from '../../src/sync/policy-service.js';
+import { getPolicy } from '../../src/sync/policy-service.js';
 import { engines } from '../support/engines.js';
 import { startTestRoster, type TestRoster } from '../support/roster.js';
 import { launchChromium, screenshot } from './support/browser.js';
@@ -119,22 +119,25 @@ for (const engine of engines) {
 
     test('maps a directory group picked by searching as you type', async () => {
       await page.getByLabel('Find a directory group').fill('Roster');
-      await page.getByRole('button', { name: 'Roster Admins' }).click();
+      await page.getByRole('button', { name: 'Roster Admins', exact: true }).click();
       await page.getByRole('button', { name: 'Add mapping' }).click();
       await page.getByText('Saved. The next sync applies it.').waitFor();
       const stored = await getPolicy(roster.runtime, connectionId);
       const mappings = (stored.policy.groups as { mappings: unknown[] }).mappings;
       assert.equal(mappings.length, 1);
-      // Given the policy gives members of Roster Admins the Admin role (so Ada may sign in later).
-      await setPolicy(
-        roster.runtime,
-        connectionId,
+      // Members of Roster Admins get the Admin role, so Ada may sign in with Microsoft later.
+      await page.getByLabel('Group for a role rule').fill('Roster');
+      await page.getByRole('button', { name: 'Roster Admins', exact: true }).click();
+      await page.getByLabel('Role', { exact: true }).selectOption('Admin');
+      await page.getByRole('button', { name: 'Add role rule' }).click();
+      await page.getByText('Members of Roster Admins get Admin').waitFor();
+      const rules = (await getPolicy(roster.runtime, connectionId)).policy.roles as { rules: unknown[] };
+      assert.deepEqual(rules.rules, [
         {
-          ...stored.policy,
-          roles: { fromSource: true, rules: [{ group: { name: 'Roster Admins' }, role: 'Admin' }] },
+          group: { id: emulator.tenant.listGroups().find((g) => g.displayName === 'Roster Admins')?.id },
+          role: 'Admin',
         },
-        { type: 'cli', id: 'test' },
-      );
+      ]);
       await shot('group-mapping');
     });
 

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { getPolicy, setPolicy, type Connection } from '../api/connections';
+import type { DirectoryGroupHit } from '../api/connections';
+import type { GroupNames } from './directory-group-picker';
 import { GroupMappings, type Mapping } from './group-mappings';
+import { RoleRules, ScopeGroups, type RoleRule } from './group-rules';
 import { ErrorNotice, Field, Notice, Select, Toggle } from './ui';
 import { useAction, useAsync, useSession } from '../hooks';
 
@@ -17,6 +20,7 @@ export function PolicyPanel(props: { connection: Connection }) {
   const loaded = useAsync(() => getPolicy(props.connection.id), [props.connection.id]);
   const [policy, setLocal] = useState<Json>();
   const [saved, setSaved] = useState(false);
+  const [names, setNames] = useState<GroupNames>(new Map());
   useEffect(() => {
     // The effective policy has every default filled in, so every switch shows what really applies.
     if (loaded.data) setLocal(obj(loaded.data.effective));
@@ -38,9 +42,11 @@ export function PolicyPanel(props: { connection: Connection }) {
   const roles = section('roles');
   const lifecycle = section('lifecycle');
   const newUsers = section('newUsers');
-  const mappings = (Array.isArray(groups.mappings) ? groups.mappings : []) as Mapping[];
-  const saveMappings = (next: Mapping[]) => {
-    const nextPolicy = { ...policy, groups: { ...groups, mappings: next } };
+  const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+  // List edits (mappings, rules, scope groups) save at once: they are deliberate, one at a time.
+  const saveList = (key: string, field: string, next: unknown[], picked?: DirectoryGroupHit) => {
+    if (picked) setNames((known) => new Map(known).set(picked.id, picked.displayName));
+    const nextPolicy = { ...policy, [key]: { ...section(key), [field]: next } };
     setLocal(nextPolicy);
     void save.run(nextPolicy);
   };
@@ -49,9 +55,10 @@ export function PolicyPanel(props: { connection: Connection }) {
       <h2>Group mappings</h2>
       <GroupMappings
         connectionId={props.connection.id}
-        mappings={mappings}
+        mappings={list<Mapping>(groups.mappings)}
+        names={names}
         readOnly={ro}
-        onChange={saveMappings}
+        onChange={(next, picked) => saveList('groups', 'mappings', next, picked)}
       />
       <h2>Options</h2>
       <fieldset disabled={ro}>
@@ -66,6 +73,15 @@ export function PolicyPanel(props: { connection: Connection }) {
             ['mappedGroups', 'Only members of mapped groups'],
           ]}
         />
+        {scope.users === 'groups' && (
+          <ScopeGroups
+            connectionId={props.connection.id}
+            groups={list(scope.groups)}
+            names={names}
+            readOnly={ro}
+            onChange={(next, picked) => saveList('scope', 'groups', next, picked)}
+          />
+        )}
         <Toggle
           label="Include members of nested groups"
           checked={scope.nested === true}
@@ -81,6 +97,16 @@ export function PolicyPanel(props: { connection: Connection }) {
           label="Take roles from Entra app roles"
           checked={roles.fromSource !== false}
           onChange={(v) => update('roles', 'fromSource', v)}
+        />
+      </fieldset>
+      <fieldset disabled={ro}>
+        <legend>Roles from groups</legend>
+        <RoleRules
+          connectionId={props.connection.id}
+          rules={list<RoleRule>(roles.rules)}
+          names={names}
+          readOnly={ro}
+          onChange={(next, picked) => saveList('roles', 'rules', next, picked)}
         />
       </fieldset>
       <fieldset disabled={ro}>
