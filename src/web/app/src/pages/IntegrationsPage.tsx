@@ -54,7 +54,21 @@ function scimStatus(c: TileConnection): string {
     : "Waiting for Entra's first request";
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** A secret about to expire stops every sync on that day; the tile says so a month ahead. */
+function expiryWarning(c: TileConnection): string {
+  if (!c.secretExpiresAt) return '';
+  const days = Math.ceil((Date.parse(c.secretExpiresAt) - Date.now()) / dayMs);
+  if (days > 30) return '';
+  return days <= 0 ? ' · the client secret has expired' : ` · the client secret expires in ${days} days`;
+}
+
 function graphStatus(c: TileConnection): string {
+  return graphRunStatus(c) + expiryWarning(c);
+}
+
+function graphRunStatus(c: TileConnection): string {
   const run = c.lastRun;
   if (!run) return 'Connected · not synced yet';
   const errors = run.errors.length > 0 ? ` · ${run.errors.length} errors` : '';
