@@ -58,7 +58,7 @@ for (const engine of engines) {
       );
 
     test('a pull that would end above the limit imports no one and says how many it would have', async () => {
-      await setSeatLimit(roster.runtime.store.db, organizationId, 300);
+      await setSeatLimit(roster.runtime.store.db, organizationId, 300, new Date().toISOString());
       const summary = await sync();
       assert.equal(summary.status, 'failed');
       assert.equal(await countUsers(roster.runtime.store.db, organizationId), 0, 'no page was kept');
@@ -67,7 +67,7 @@ for (const engine of engines) {
     });
 
     test('with room for everyone the same pull applies', async () => {
-      await setSeatLimit(roster.runtime.store.db, organizationId, 1000);
+      await setSeatLimit(roster.runtime.store.db, organizationId, 1000, new Date().toISOString());
       const summary = await sync();
       assert.equal(summary.status, 'succeeded', JSON.stringify(summary.errors));
       assert.ok((await countUsers(roster.runtime.store.db, organizationId)) > 300);
