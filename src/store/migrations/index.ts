@@ -4,6 +4,7 @@ import * as graph from './0002-graph.js';
 import * as policy from './0003-policy.js';
 import * as eventsApi from './0004-events-api.js';
 import * as sso from './0005-sso.js';
+import * as membershipMemberIndex from './0006-membership-member-index.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-policy': policy,
   '0004-events-api': eventsApi,
   '0005-sso': sso,
+  '0006-membership-member-index': membershipMemberIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
