@@ -27,7 +27,8 @@ export async function applyPage(
   for (const change of changes) {
     try {
       const one = await withSavepoint(ctx, 'roster_change', () => applyChanges(ctx, [change]));
-      mergeOutcome(outcome, one.outcome);
+      // merge() keeps the change's events too, so a dry run can list what each change would do.
+      outcome.merge(one.outcome);
       events.push(...one.events);
     } catch (error) {
       if (!isObjectError(error)) throw error;

@@ -11,7 +11,7 @@ import type { Runtime } from '../../runtime.js';
 import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
 import type { Database } from '../../store/schema.js';
-import { Outcome, type SeatCheck } from '../outcome.js';
+import { Outcome, type PlannedChange, type SeatCheck } from '../outcome.js';
 import { SeatLimitError } from '../seat-guard.js';
 import { getOrganizationSettings } from '../../store/organization-settings.js';
 import { applyPage, mergeOutcome } from './apply-page.js';
@@ -24,6 +24,9 @@ import {
   type RunError,
   type SyncRun,
 } from './sync-runs.js';
+
+/** The most planned changes a dry run lists; its counts always cover everything. */
+const maxPlannedChanges = 5000;
 
 /** Thrown at a page boundary when the run was asked to stop. */
 export class RunCancelled extends Error {
@@ -67,6 +70,7 @@ export async function executeLeasedRun(
   }, leaseTtlMs / 4);
   heartbeat.unref();
   const totals = new Outcome();
+  const planned: PlannedChange[] = [];
   const fatal: RunError[] = [];
   let progress: PullProgress | Record<string, unknown> = {};
   let status: SyncRun['status'] = 'succeeded';
@@ -113,6 +117,11 @@ export async function executeLeasedRun(
         const { outcome } = await applyPage(ctx, changes);
         if (preview && outcome.seatCheck) preview.onSeatCheck(outcome.seatCheck);
         mergeOutcome(preview?.outcome ?? totals, outcome);
+        // A dry run reports what it would change per user and group, not only counts; capped so a
+        // huge tenant's preview stays small.
+        if (run.dryRun && !preview && planned.length < maxPlannedChanges) {
+          planned.push(...outcome.planned().slice(0, maxPlannedChanges - planned.length));
+        }
       },
       onPage: async (trx, current) => {
         progress = current;
@@ -202,7 +211,7 @@ export async function executeLeasedRun(
       finishedAt: now,
       counts: { ...totals.counts },
       errors,
-      progress: { ...progress },
+      progress: run.dryRun ? { ...progress, planned } : { ...progress },
     });
     await appendAudit(
       trx,

@@ -72,6 +72,8 @@ export function toRunSummary(run: SyncRun) {
     membershipsAdded: c.membershipsAdded ?? 0,
     membershipsRemoved: c.membershipsRemoved ?? 0,
     errors: run.errors,
+    // What a dry run would change, per user and group (see maxPlannedChanges).
+    ...(run.dryRun ? { planned: (run.progress.planned as unknown[] | undefined) ?? [] } : {}),
   };
 }
 

@@ -223,6 +223,9 @@ for (const engine of engines) {
       emulator.tenant.disableUser(user.id);
       const dry = await sync({ dryRun: true });
       assert.equal(dry.usersDeactivated, 1);
+      const planned = (dry as { planned?: { type: string; userId?: string }[] }).planned ?? [];
+      const deactivation = planned.find((change) => change.type === 'user.deactivated');
+      assert.equal(deactivation?.userId, (await platformUser(user.id))?.id, 'the dry run names the user');
       assert.equal((await platformUser(user.id))?.status, 'active');
       assert.equal((await sync()).usersDeactivated, 1);
       assert.equal((await platformUser(user.id))?.status, 'inactive');
