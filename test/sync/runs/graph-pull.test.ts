@@ -162,9 +162,8 @@ for (const engine of engines) {
         'delta links only',
       );
       assert.equal(summary.usersDeactivated, 2, JSON.stringify(summary));
-      // u-002's own removal from its group went with its directory object (the engine keeps a
-      // deactivated user's platform groups); u-003's removal is the membership change.
-      assert.equal(summary.membershipsRemoved, 1);
+      // u-003 left g-3, and u-002, deleted in Entra (kept inactive), left its group with it.
+      assert.equal(summary.membershipsRemoved, 2);
       assert.equal(await statusOf('u-001'), 'inactive');
       assert.equal(await statusOf('u-002'), 'inactive');
     });
@@ -178,10 +177,11 @@ for (const engine of engines) {
       const all = await users();
       assert.equal(all.length, 30);
       assert.equal(all.filter((u) => u.status === 'active').length, 27);
+      // 30 memberships less u-003's, u-002's and now u-004's: deleted users leave their groups.
       const groups = await roster.runtime.store.db.selectFrom('groups').select('member_count').execute();
       assert.equal(
         groups.reduce((sum, g) => sum + Number(g.member_count), 0),
-        29,
+        27,
       );
       assert.equal(summary.groupsDeleted, 0);
     });
