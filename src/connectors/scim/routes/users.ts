@@ -13,7 +13,7 @@ import {
   storedUserResource,
   userChangeInput,
 } from '../resources/user-resource.js';
-import { runScimWrite } from '../scim-write.js';
+import { runScimWrite, type ScimWrite } from '../scim-write.js';
 import { found, lockedResource } from './locked-resource.js';
 import { listResponse, sendResource } from './responses.js';
 
@@ -46,29 +46,17 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const row = await loadUser(runtime, request);
-    return sendResource(
-      reply,
-      200,
-      project(renderUser(row, request.scim.baseUrl), parseProjection(request.query as Query), 'User'),
-    );
+    return sendUser(reply, request, row, 200);
   });
 
   app.post('/Users', async (request, reply) => {
     const resource = parseUserBody(request.body);
     const id = randomUUID();
-    const row = await runScimWrite(runtime, request.scim, async (write) => {
-      await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource) }]);
-      write.audit({
-        action: 'scim.user.created',
-        targetType: 'directory_user',
-        targetId: id,
-        after: resource,
-      });
-      return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
-    });
-    const rendered = renderUser(row, request.scim.baseUrl);
+    const row = await runScimWrite(runtime, request.scim, (write) =>
+      storeUser(write, request, id, resource, { action: 'scim.user.created' }),
+    );
     void reply.header('Location', `${request.scim.baseUrl}/Users/${id}`);
-    return sendResource(reply, 201, project(rendered, parseProjection(request.query as Query), 'User'));
+    return sendUser(reply, request, row, 201);
   });
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
@@ -81,21 +69,12 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         request.params.id,
         getDirectoryUser,
       );
-      await write.apply([{ kind: 'user.upsert', user: userChangeInput(before.id, resource) }]);
-      write.audit({
+      return storeUser(write, request, before.id, resource, {
         action: 'scim.user.replaced',
-        targetType: 'directory_user',
-        targetId: before.id,
         before: storedUserResource(before),
-        after: resource,
       });
-      return found(await getDirectoryUser(write.trx, request.scim.connection.id, before.id), 'User');
     });
-    return sendResource(
-      reply,
-      200,
-      project(renderUser(row, request.scim.baseUrl), parseProjection(request.query as Query), 'User'),
-    );
+    return sendUser(reply, request, row, 200);
   });
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
@@ -112,21 +91,9 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
       if (typeof resource.userName !== 'string' || resource.userName === '') {
         throw new ScimProtocolError('userName cannot be removed', { scimType: 'mutability' });
       }
-      await write.apply([{ kind: 'user.upsert', user: userChangeInput(before.id, resource) }]);
-      write.audit({
-        action: 'scim.user.patched',
-        targetType: 'directory_user',
-        targetId: before.id,
-        before: current,
-        after: resource,
-      });
-      return found(await getDirectoryUser(write.trx, request.scim.connection.id, before.id), 'User');
+      return storeUser(write, request, before.id, resource, { action: 'scim.user.patched', before: current });
     });
-    return sendResource(
-      reply,
-      200,
-      project(renderUser(row, request.scim.baseUrl), parseProjection(request.query as Query), 'User'),
-    );
+    return sendUser(reply, request, row, 200);
   });
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
@@ -158,3 +125,25 @@ async function loadUser(runtime: Runtime, request: FastifyRequest<IdParams>): Pr
 }
 
 export type { FastifyReply };
+
+/**
+ * Sends the user's new resource down the road, audits the write with before and after, and reads
+ * the stored row back for the answer: the common end of POST, PUT and PATCH.
+ */
+async function storeUser(
+  write: ScimWrite,
+  request: FastifyRequest,
+  id: string,
+  resource: Record<string, unknown>,
+  audit: { action: string; before?: Record<string, unknown> },
+): Promise<DirectoryUserRow> {
+  await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource) }]);
+  write.audit({ ...audit, targetType: 'directory_user', targetId: id, after: resource });
+  return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
+}
+
+/** Answers with a user, shaped by the request's `attributes` / `excludedAttributes`. */
+function sendUser(reply: FastifyReply, request: FastifyRequest, row: DirectoryUserRow, status: number) {
+  const rendered = renderUser(row, request.scim.baseUrl);
+  return sendResource(reply, status, project(rendered, parseProjection(request.query as Query), 'User'));
+}
