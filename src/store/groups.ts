@@ -49,6 +49,17 @@ export async function deleteGroup(db: Executor, organizationId: string, groupId:
     .execute();
 }
 
+/** Which of `userIds` (one chunk) are members of the group: one primary-key probe. */
+async function membersAmong(db: Executor, groupId: string, userIds: readonly string[]): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((row) => row.user_id));
+}
+
 /** Adds users to a group and returns those that were not members before. */
 export async function addGroupMembers(
   db: Executor,
@@ -60,13 +71,7 @@ export async function addGroupMembers(
   const added: string[] = [];
   for (let i = 0; i < userIds.length; i += chunkSize) {
     const chunk = [...new Set(userIds.slice(i, i + chunkSize))];
-    const existing = await db
-      .selectFrom('group_members')
-      .select('user_id')
-      .where('group_id', '=', groupId)
-      .where('user_id', 'in', chunk)
-      .execute();
-    const present = new Set(existing.map((row) => row.user_id));
+    const present = await membersAmong(db, groupId, chunk);
     const fresh = chunk.filter((id) => !present.has(id));
     if (fresh.length === 0) continue;
     await db
@@ -95,15 +100,8 @@ export async function removeGroupMembers(
 ): Promise<string[]> {
   const removed: string[] = [];
   for (let i = 0; i < userIds.length; i += chunkSize) {
-    const chunk = [...new Set(userIds.slice(i, i + chunkSize))];
-    const existing = await db
-      .selectFrom('group_members')
-      .select('user_id')
-      .where('group_id', '=', groupId)
-      .where('user_id', 'in', chunk)
-      .execute();
-    if (existing.length === 0) continue;
-    const ids = existing.map((row) => row.user_id);
+    const ids = [...(await membersAmong(db, groupId, [...new Set(userIds.slice(i, i + chunkSize))]))];
+    if (ids.length === 0) continue;
     await db
       .deleteFrom('group_members')
       .where('group_id', '=', groupId)
