@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { GraphPage } from './graph-client.js';
@@ -30,6 +31,24 @@ export interface ResourceHandler<T> {
   sweep(trx: Transaction<Database>, roundId: string): Promise<void>;
 }
 
+/** Until when further downloaded pages join one transaction: fewer, larger commits (see below). */
+const transactionBudget = { milliseconds: 500, objects: 5000 };
+
+interface FetchedPage<T> {
+  items: T[];
+  nextLink: string | undefined;
+  deltaLink: string | undefined;
+  prepared: unknown;
+}
+
+/** A page being downloaded (and prepared) while earlier ones are applied. */
+interface PageAhead<T> {
+  link: string;
+  result: Promise<FetchedPage<T>>;
+  /** Arrived and prepared without error: it may join the open transaction. */
+  ready: boolean;
+}
+
 export async function pullResource<T>(
   session: PullSession,
   handler: ResourceHandler<T>,
@@ -41,16 +60,51 @@ export async function pullResource<T>(
   progress.phase = handler.resource;
   progress.rounds[handler.resource] = round.round_kind ?? 'full';
   let resyncs = 0;
+  const fetchPage = async (link: string, kind: SyncState['round_kind']): Promise<FetchedPage<T>> => {
+    const page = await session.client.get<GraphPage<T>>(link);
+    const items = Array.isArray(page.value) ? page.value : [];
+    const nextLink = page['@odata.nextLink'];
+    const deltaLink = page['@odata.deltaLink'];
+    if (nextLink === undefined && deltaLink === undefined) {
+      throw new GraphError('upstream', 'Microsoft Graph returned a delta page without a next or delta link', {
+        graphCode: 'malformed_delta_page',
+      });
+    }
+    return {
+      items,
+      nextLink,
+      deltaLink,
+      prepared: await handler.prepare(items, { ...round, round_kind: kind }),
+    };
+  };
   // The next page is fetched while this one is applied, so Graph's latency and the database's overlap.
-  let prefetched: { link: string; page: Promise<GraphPage<T>> } | undefined;
+  let ahead: PageAhead<T> | undefined;
+  const fetchAhead = (fetched: FetchedPage<T>, kind: SyncState['round_kind']): void => {
+    ahead = undefined;
+    if (fetched.nextLink === undefined) return;
+    const next: PageAhead<T> = {
+      link: fetched.nextLink,
+      result: fetchPage(fetched.nextLink, kind),
+      ready: false,
+    };
+    // Awaited later; until then a failure must not surface as an unhandled rejection.
+    next.result.then(
+      () => {
+        next.ready = true;
+      },
+      () => undefined,
+    );
+    ahead = next;
+  };
   for (;;) {
     await session.checkpoint();
     const link = round.next_link;
     if (link === null) throw new TypeError('a round needs a next link');
-    let page: GraphPage<T>;
+    let fetched: FetchedPage<T>;
     try {
-      page = await (prefetched?.link === link ? prefetched.page : session.client.get<GraphPage<T>>(link));
+      fetched = await (ahead?.link === link ? ahead.result : fetchPage(link, round.round_kind));
     } catch (error) {
+      ahead = undefined;
       // A fresh full round that Graph also refuses would loop for ever: that one fails the run.
       if (!(error instanceof GraphError) || !error.isSyncStateLost || resyncs >= 2) throw error;
       resyncs += 1;
@@ -65,41 +119,64 @@ export async function pullResource<T>(
       if (!progress.resynced.includes(handler.resource)) progress.resynced.push(handler.resource);
       continue;
     }
-    const items = Array.isArray(page.value) ? page.value : [];
-    const nextLink = page['@odata.nextLink'];
-    const deltaLink = page['@odata.deltaLink'];
-    if (nextLink === undefined && deltaLink === undefined) {
-      throw new GraphError('upstream', 'Microsoft Graph returned a delta page without a next or delta link', {
-        graphCode: 'malformed_delta_page',
-      });
-    }
-    prefetched = undefined;
-    if (nextLink !== undefined) {
-      const ahead = session.client.get<GraphPage<T>>(nextLink);
-      // Awaited on the next turn; until then a failure must not surface as an unhandled rejection.
-      ahead.catch(() => undefined);
-      prefetched = { link: nextLink, page: ahead };
-    }
-    const prepared = await handler.prepare(items, round);
-    const current = round;
+    fetchAhead(fetched, round.round_kind);
+    const first = fetched;
+    const started = performance.now();
     round = await session.transaction(async (trx) => {
-      await handler.applyPage(trx, items, current, prepared);
-      let next: SyncState;
-      if (nextLink !== undefined) {
-        next = { ...current, next_link: nextLink };
-      } else {
-        if (current.sweep === 1 && current.round_id !== null) await handler.sweep(trx, current.round_id);
-        next = { delta_link: deltaLink ?? null, next_link: null, round_kind: null, round_id: null, sweep: 0 };
+      let state = round;
+      let page = first;
+      let objects = 0;
+      for (;;) {
+        state = await applyFetchedPage(trx, session, handler, state, page, progress);
+        objects += page.items.length;
+        // Following pages join this transaction while the budget lasts: with fewer, larger
+        // commits SQLite writes each database page it touched once, not once per Graph page.
+        // Each commit still holds the position after its last page, so a run stopped at any
+        // point resumes there. SQLite queries never yield to the event loop, so the page fetched
+        // ahead gets a short wait here to arrive; a slow or failing fetch ends the transaction.
+        const more = ahead;
+        if (state.next_link === null || more === undefined || more.link !== state.next_link) return state;
+        const left = transactionBudget.milliseconds - (performance.now() - started);
+        if (left <= 0 || objects >= transactionBudget.objects) return state;
+        if (!more.ready) await Promise.race([more.result.catch(() => undefined), sleep(Math.min(left, 50))]);
+        if (!more.ready) return state;
+        page = await more.result;
+        fetchAhead(page, state.round_kind);
       }
-      await saveSyncState(trx, connectionId, handler.resource, next, session.now());
-      progress.pages += 1;
-      if (handler.resource === 'users') progress.usersSeen += items.length;
-      else progress.groupsSeen += items.length;
-      await session.onPage(trx, progress);
-      return next;
     });
     if (round.next_link === null) return;
   }
+}
+
+/** One page's changes and the position after it, inside the caller's transaction. */
+async function applyFetchedPage<T>(
+  trx: Transaction<Database>,
+  session: PullSession,
+  handler: ResourceHandler<T>,
+  current: SyncState,
+  page: FetchedPage<T>,
+  progress: PullProgress,
+): Promise<SyncState> {
+  await handler.applyPage(trx, page.items, current, page.prepared);
+  let next: SyncState;
+  if (page.nextLink !== undefined) {
+    next = { ...current, next_link: page.nextLink };
+  } else {
+    if (current.sweep === 1 && current.round_id !== null) await handler.sweep(trx, current.round_id);
+    next = {
+      delta_link: page.deltaLink ?? null,
+      next_link: null,
+      round_kind: null,
+      round_id: null,
+      sweep: 0,
+    };
+  }
+  await saveSyncState(trx, session.connectionId, handler.resource, next, session.now());
+  progress.pages += 1;
+  if (handler.resource === 'users') progress.usersSeen += page.items.length;
+  else progress.groupsSeen += page.items.length;
+  await session.onPage(trx, progress);
+  return next;
 }
 
 async function beginRound<T>(
