@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 
 /** Who or what did what, with before and after; one entry per SCIM write, admin action or run. */
@@ -35,7 +35,7 @@ export async function appendAudit(
       .insertInto('audit_entries')
       .values(
         entries.slice(i, i + 200).map((entry) => ({
-          id: randomUUID(),
+          id: newId(),
           organization_id: organizationId,
           occurred_at: now,
           actor_type: actor.type,

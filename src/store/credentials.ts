@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 import type { CredentialRow } from './schema.js';
 
@@ -44,7 +44,7 @@ export async function issueCredential(
   input: { organizationId: string; userId: string; connectionId: string | null; type: string; now: string },
 ): Promise<Credential> {
   const row: CredentialRow = {
-    id: randomUUID(),
+    id: newId(),
     organization_id: input.organizationId,
     user_id: input.userId,
     connection_id: input.connectionId,

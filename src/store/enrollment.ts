@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 import type { EnrollmentEmailRow } from './schema.js';
 
@@ -56,7 +56,7 @@ export async function queueEnrollmentEmail(
   const result = await db
     .insertInto('enrollment_emails')
     .values({
-      id: randomUUID(),
+      id: newId(),
       organization_id: input.organizationId,
       user_id: input.userId,
       connection_id: input.connectionId,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 
 /**
@@ -35,7 +35,7 @@ export async function appendEvents(
     .executeTakeFirstOrThrow();
   const first = Number(last) - events.length + 1;
   const stored = events.map((event, index) => ({
-    id: randomUUID(),
+    id: newId(),
     seq: first + index,
     type: event.type,
     occurredAt: now,

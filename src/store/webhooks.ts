@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from './schema.js';
 
@@ -106,7 +106,7 @@ export async function insertDeliveries(
   now: string,
 ): Promise<string[]> {
   const rows = deliveries.map((delivery) => ({
-    id: randomUUID(),
+    id: newId(),
     endpoint_id: delivery.endpointId,
     organization_id: delivery.organizationId,
     event_id: delivery.eventId,
@@ -218,7 +218,7 @@ export async function insertAttempt(db: Executor, deliveryId: string, record: At
   await db
     .insertInto('webhook_attempts')
     .values({
-      id: randomUUID(),
+      id: newId(),
       delivery_id: deliveryId,
       attempt: record.attempt,
       attempted_at: record.attemptedAt,

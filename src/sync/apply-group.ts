@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { policyReadsGroups } from '../domain/policy/evaluate-scope.js';
 import { toGroupView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
@@ -30,7 +30,7 @@ export async function applyGroupUpsert(
   let groupId: string | null;
   if (mapped) groupId = await resolveMappedGroup(ctx, mapped, outcome);
   else if (existing?.group_id && (await isMirrorOf(ctx, existing.group_id))) groupId = existing.group_id;
-  else groupId = ctx.policy.groups.unmapped === 'mirror' ? randomUUID() : null;
+  else groupId = ctx.policy.groups.unmapped === 'mirror' ? newId() : null;
 
   await saveDirectoryGroup(
     trx,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { groupRefMatches, type DirectoryGroupFacts, type GroupMapping } from '../domain/policy/policy.js';
 import { toGroupView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
@@ -48,7 +48,7 @@ export async function resolveMappedGroup(
   // A group a mapping creates belongs to the platform, not to the connection: no directory change
   // renames or deletes it, and it outlives the mapping.
   const row: Omit<GroupRow, 'member_count'> = {
-    id: randomUUID(),
+    id: newId(),
     organization_id: ctx.organizationId,
     display_name: target.create,
     source: 'local',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { decideUser, emailFieldOf } from '../domain/policy/decide-user.js';
 import type { PlatformUserFields, SourceUser } from '../domain/source-user.js';
 import { toUserView } from '../domain/views.js';
@@ -61,7 +61,7 @@ export async function projectDirectoryUser(
 
   if (!user) {
     const row: UserRow = {
-      id: randomUUID(),
+      id: newId(),
       organization_id: organizationId,
       ...columns,
       source: ctx.connectorKind,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../ids.js';
 import { isoNow } from '../../clock.js';
 import { toGroupView, type GroupView } from '../../domain/views.js';
 import { RosterError, notFound } from '../../errors.js';
@@ -30,7 +30,7 @@ export async function createLocalGroup(
   const now = isoNow(runtime.clock);
   return commitGroupChange(runtime, organizationId, actor, now, async (trx) => {
     const row: GroupRow = {
-      id: randomUUID(),
+      id: newId(),
       organization_id: organizationId,
       display_name: displayName,
       source: 'local',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../ids.js';
 import { isoNow } from '../../clock.js';
 import { assertLocallyEditable } from '../../domain/policy/assert-locally-editable.js';
 import { toUserView, type UserView } from '../../domain/views.js';
@@ -44,7 +44,7 @@ export async function createLocalUser(
   const now = isoNow(runtime.clock);
   const email = checkEmail(input.email);
   const row: UserRow = {
-    id: randomUUID(),
+    id: newId(),
     organization_id: organizationId,
     email,
     email_key: email.toLowerCase(),

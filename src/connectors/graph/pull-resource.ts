@@ -140,6 +140,14 @@ export async function pullResource<T>(
         if (left <= 0 || objects >= transactionBudget.objects) return state;
         if (!more.ready) await Promise.race([more.result.catch(() => undefined), sleep(Math.min(left, 50))]);
         if (!more.ready) return state;
+        // A stop asked for ends the transaction here; the checkpoint before the next one throws it.
+        if (
+          await session.checkpoint(trx).then(
+            () => false,
+            () => true,
+          )
+        )
+          return state;
         page = await more.result;
         fetchAhead(page, state.round_kind);
       }

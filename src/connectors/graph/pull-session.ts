@@ -27,8 +27,8 @@ export interface PullSession {
   apply(trx: Transaction<Database>, changes: readonly Change[]): Promise<void>;
   /** Called inside each page's transaction after its changes, to record progress. */
   onPage(trx: Transaction<Database>, progress: PullProgress): Promise<void>;
-  /** Called between pages; throws to stop (a cancelled run). */
-  checkpoint(): Promise<void>;
+  /** Called between pages; throws to stop (a cancelled run). Inside a transaction, pass it. */
+  checkpoint(trx?: Transaction<Database>): Promise<void>;
 }
 
 export interface PullProgress {

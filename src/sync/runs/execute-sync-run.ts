@@ -128,10 +128,10 @@ export async function executeLeasedRun(
         hooks.onProgress?.(current);
         await updateSyncRun(trx, run.id, { progress: { ...current }, counts: { ...totals.counts } });
       },
-      checkpoint: async () => {
+      checkpoint: async (trx) => {
         if (leaseLost)
           throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
-        if (hooks.cancelled?.() || (await isCancelRequested(db0(), run.id))) throw new RunCancelled();
+        if (hooks.cancelled?.() || (await isCancelRequested(trx ?? db0(), run.id))) throw new RunCancelled();
       },
     });
     if (run.dryRun) {

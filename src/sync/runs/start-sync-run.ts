@@ -25,7 +25,7 @@ export interface StartSyncRunOptions {
 }
 
 /** Runs started by this process, so a caller here can await one and cancel it without polling. */
-const inFlight = new Map<string, { done: Promise<void>; cancelled: boolean }>();
+const inFlight = new Map<string, { done: Promise<void>; cancelled: boolean; organizationId: string }>();
 
 const leasePollMs = 500;
 
@@ -52,7 +52,7 @@ export async function startSyncRun(
     now: isoNow(runtime.clock),
   });
   const actor = options.actor ?? { type: options.trigger === 'schedule' ? 'system' : 'cli', id: null };
-  const entry = { cancelled: false, done: Promise.resolve() };
+  const entry = { cancelled: false, done: Promise.resolve(), organizationId: run.organizationId };
   entry.done = runQueued(runtime, run, actor, { ...options.hooks, cancelled: () => entry.cancelled })
     .catch((error: unknown) => runtime.logger.error({ err: error, runId: run.id }, 'Sync run crashed'))
     .finally(() => inFlight.delete(run.id));
@@ -62,7 +62,7 @@ export async function startSyncRun(
 
 /** Starts a run that already holds its connection's lease (the scheduler takes it first). */
 export function startLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor): Promise<void> {
-  const entry = { cancelled: false, done: Promise.resolve() };
+  const entry = { cancelled: false, done: Promise.resolve(), organizationId: run.organizationId };
   entry.done = markRunning(runtime, run)
     .then((started) =>
       started ? executeLeasedRun(runtime, run, actor, { cancelled: () => entry.cancelled }) : undefined,
@@ -150,10 +150,13 @@ export async function cancelSyncRun(
   runId: string,
   organizationId?: string,
 ): Promise<SyncRun> {
+  // A run of this process stops at its next page even before the flag below can be written
+  // (on SQLite that write waits for the run's open transaction).
+  const local = inFlight.get(runId);
+  if (local && (organizationId === undefined || local.organizationId === organizationId))
+    local.cancelled = true;
   const run = await findSyncRun(runtime.store.db, runId, organizationId);
   if (finishedStatuses.includes(run.status)) return run;
-  const local = inFlight.get(runId);
-  if (local) local.cancelled = true;
   await requestCancel(runtime.store.db, runId);
   if (run.status === 'queued') {
     await runtime.store.db

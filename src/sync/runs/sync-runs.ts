@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../ids.js';
 import { notFound } from '../../errors.js';
 import type { Executor } from '../../store/database.js';
 import type { SyncRunRow, SyncRunTable } from '../../store/schema.js';
@@ -91,7 +91,7 @@ export async function insertSyncRun(
   },
 ): Promise<SyncRun> {
   const row: SyncRunRow = {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? newId(),
     organization_id: input.organizationId,
     connection_id: input.connectionId,
     trigger: input.trigger,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../../ids.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../../runtime.js';
 import type { Executor } from '../../../store/database.js';
@@ -67,7 +67,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
 
   app.post('/Groups', async (request, reply) => {
     const { resource, memberIds } = parseGroupBody(request.body);
-    const id = randomUUID();
+    const id = newId();
     const row = await runScimWrite(runtime, request.scim, async (write) => {
       const members = await resolveMembers(write.trx, request.scim.connection.id, memberIds);
       await write.apply([

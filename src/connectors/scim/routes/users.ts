@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../../ids.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../../runtime.js';
 import { getDirectoryUser } from '../../../store/directory.js';
@@ -51,7 +51,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
 
   app.post('/Users', async (request, reply) => {
     const resource = parseUserBody(request.body);
-    const id = randomUUID();
+    const id = newId();
     const row = await runScimWrite(runtime, request.scim, (write) =>
       storeUser(write, request, id, resource, { action: 'scim.user.created' }),
     );
