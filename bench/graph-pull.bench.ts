@@ -13,14 +13,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../src/config.js';
-import { createGraphConnection } from '../src/connectors/graph/graph-connections.js';
-import { groupSelect } from '../src/connectors/graph/graph-group.js';
-import { userSelect } from '../src/connectors/graph/graph-user.js';
-import { createLogger } from '../src/logger.js';
-import { openRuntime, type Runtime } from '../src/runtime.js';
-import { createOrganization } from '../src/store/organizations.js';
-import { startSyncRun, waitForSyncRun } from '../src/sync/runs/start-sync-run.js';
+import type { Runtime } from '../src/runtime.js';
+
+// Roster runs from its build, as `npm start` runs it (scripts/bench.mjs builds first): the source
+// under tsx would add the compiler's memory to the peak RSS measured here.
+const load = <T>(module: string): Promise<T> => import(`../dist/${module}.js`) as Promise<T>;
+const { loadConfig } = await load<typeof import('../src/config.js')>('config');
+const { createGraphConnection } = await load<typeof import('../src/connectors/graph/graph-connections.js')>(
+  'connectors/graph/graph-connections',
+);
+const { groupSelect } = await load<typeof import('../src/connectors/graph/graph-group.js')>(
+  'connectors/graph/graph-group',
+);
+const { userSelect } = await load<typeof import('../src/connectors/graph/graph-user.js')>(
+  'connectors/graph/graph-user',
+);
+const { createLogger } = await load<typeof import('../src/logger.js')>('logger');
+const { openRuntime } = await load<typeof import('../src/runtime.js')>('runtime');
+const { createOrganization } =
+  await load<typeof import('../src/store/organizations.js')>('store/organizations');
+const { startSyncRun, waitForSyncRun } =
+  await load<typeof import('../src/sync/runs/start-sync-run.js')>('sync/runs/start-sync-run');
 
 const engine = (process.env.BENCH_ENGINE ?? 'sqlite') as 'sqlite' | 'postgres';
 const users = Number(process.env.BENCH_GRAPH_USERS ?? 100_000);
@@ -42,9 +55,7 @@ async function startEmulatorProcess(): Promise<{ settings: EmulatorSettings; sto
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
+      path.resolve('bin/roster.js'),
       'emulator',
       '--port',
       '0',

@@ -1,5 +1,6 @@
 import { newId } from '../ids.js';
 import type { Executor } from './database.js';
+import { statementBatches } from './statement-shapes.js';
 
 /** Who or what did what, with before and after; one entry per SCIM write, admin action or run. */
 export interface Actor {
@@ -30,11 +31,11 @@ export async function appendAudit(
   now: string,
 ): Promise<void> {
   if (entries.length === 0) return;
-  for (let i = 0; i < entries.length; i += 200) {
+  for (const batch of statementBatches(entries, 256)) {
     await db
       .insertInto('audit_entries')
       .values(
-        entries.slice(i, i + 200).map((entry) => ({
+        batch.map((entry) => ({
           id: newId(),
           organization_id: organizationId,
           occurred_at: now,

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { StableInListsPlugin } from './statement-shapes.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -66,7 +67,10 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new StableInListsPlugin()],
+  });
   const groupCommit = new SqliteGroupCommit(db);
   return {
     engine: 'sqlite',

@@ -2,6 +2,7 @@ import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { DirectoryGroupRow, DirectoryUserRow } from './schema.js';
 import { isUniqueViolation, violatedConstraint } from './unique-violation.js';
+import { statementBatches } from './statement-shapes.js';
 
 /**
  * Directory objects: what a connection's source says, stored as received and keyed by the
@@ -142,11 +143,8 @@ export async function insertDirectoryMembers(
     member_type: 'user' | 'group';
   }[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += chunkSize) {
-    await db
-      .insertInto('directory_memberships')
-      .values(rows.slice(i, i + chunkSize))
-      .execute();
+  for (const batch of statementBatches(rows, 512)) {
+    await db.insertInto('directory_memberships').values(batch).execute();
   }
 }
 

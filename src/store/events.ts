@@ -1,5 +1,6 @@
 import { newId } from '../ids.js';
 import type { Executor } from './database.js';
+import { statementBatches } from './statement-shapes.js';
 
 /**
  * The organization's append-only event log. Sequence numbers are handed out by bumping
@@ -41,11 +42,11 @@ export async function appendEvents(
     occurredAt: now,
     data: event.data,
   }));
-  for (let i = 0; i < stored.length; i += 500) {
+  for (const batch of statementBatches(stored, 512)) {
     await db
       .insertInto('events')
       .values(
-        stored.slice(i, i + 500).map((event) => ({
+        batch.map((event) => ({
           organization_id: organizationId,
           seq: event.seq,
           id: event.id,

@@ -1,5 +1,6 @@
 import type { Executor } from './database.js';
 import type { GroupRow } from './schema.js';
+import { statementBatches } from './statement-shapes.js';
 
 /** The platform's groups; memberships are rows and `member_count` is kept beside them. */
 
@@ -74,17 +75,19 @@ export async function addGroupMembers(
     const present = await membersAmong(db, groupId, chunk);
     const fresh = chunk.filter((id) => !present.has(id));
     if (fresh.length === 0) continue;
-    await db
-      .insertInto('group_members')
-      .values(
-        fresh.map((user_id) => ({
-          group_id: groupId,
-          user_id,
-          organization_id: organizationId,
-          created_at: now,
-        })),
-      )
-      .execute();
+    for (const batch of statementBatches(fresh, 512)) {
+      await db
+        .insertInto('group_members')
+        .values(
+          batch.map((user_id) => ({
+            group_id: groupId,
+            user_id,
+            organization_id: organizationId,
+            created_at: now,
+          })),
+        )
+        .execute();
+    }
     added.push(...fresh);
   }
   if (added.length > 0) await adjustMemberCount(db, groupId, added.length, now);

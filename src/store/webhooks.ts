@@ -1,6 +1,7 @@
 import { newId } from '../ids.js';
 import type { Executor } from './database.js';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from './schema.js';
+import { statementBatches } from './statement-shapes.js';
 
 /**
  * Webhook endpoints, their deliveries (one per event and endpoint, kept until delivered or given
@@ -122,11 +123,8 @@ export async function insertDeliveries(
     created_at: now,
     updated_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 200) {
-    await db
-      .insertInto('webhook_deliveries')
-      .values(rows.slice(i, i + 200))
-      .execute();
+  for (const batch of statementBatches(rows, 256)) {
+    await db.insertInto('webhook_deliveries').values(batch).execute();
   }
   return rows.map((row) => row.id);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../store/database.js';
 import type { GraphSyncStateRow } from '../../store/schema.js';
+import { statementBatches } from '../../store/statement-shapes.js';
 
 /**
  * Where a connection's pull stands per resource, and the marks of a full round. The state is
@@ -48,11 +49,11 @@ export async function markSeen(
   kind: 'user' | 'group' | 'member',
   items: readonly { groupId?: string; objectId: string }[],
 ): Promise<void> {
-  for (let i = 0; i < items.length; i += chunkSize) {
+  for (const batch of statementBatches(items, 512)) {
     await db
       .insertInto('graph_seen')
       .values(
-        items.slice(i, i + chunkSize).map((item) => ({
+        batch.map((item) => ({
           connection_id: connectionId,
           round_id: roundId,
           kind,
