@@ -1,9 +1,11 @@
 import {
   BinaryOperationNode,
-  InsertQueryNode,
+  DeleteQueryNode,
   OperationNodeTransformer,
   OperatorNode,
   PrimitiveValueListNode,
+  SelectQueryNode,
+  UpdateQueryNode,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
@@ -43,12 +45,17 @@ export function statementBatches<T>(rows: readonly T[], max: number): T[][] {
  * offers for rewriting queries before they are compiled.
  */
 export class StableInListsPlugin implements KyselyPlugin {
-  readonly #transformer = new InListPadder();
+  readonly #padder = new InListPadder();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    // Rebuilding a 512-row insert's tree costs more than it could save; inserts are batched instead.
-    if (InsertQueryNode.is(args.node)) return args.node;
-    return this.#transformer.transformNode(args.node);
+    const node = args.node;
+    // Only the where clause is rewritten (rebuilding a whole tree costs more than a query saves),
+    // and the query is left as it was unless a list was padded.
+    if (!(SelectQueryNode.is(node) || UpdateQueryNode.is(node) || DeleteQueryNode.is(node))) return node;
+    if (node.where === undefined) return node;
+    this.#padder.padded = false;
+    const where = this.#padder.transformNode(node.where);
+    return this.#padder.padded ? Object.freeze({ ...node, where }) : node;
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -57,6 +64,8 @@ export class StableInListsPlugin implements KyselyPlugin {
 }
 
 class InListPadder extends OperationNodeTransformer {
+  padded = false;
+
   protected override transformBinaryOperation(node: BinaryOperationNode): BinaryOperationNode {
     const transformed = super.transformBinaryOperation(node);
     const operator = transformed.operator;
@@ -68,6 +77,7 @@ class InListPadder extends OperationNodeTransformer {
     const values = list.values;
     const target = 2 ** Math.ceil(Math.log2(values.length));
     if (target === values.length) return transformed;
+    this.padded = true;
     const padded = [...values, ...Array<unknown>(target - values.length).fill(values[values.length - 1])];
     return BinaryOperationNode.create(
       transformed.leftOperand,
