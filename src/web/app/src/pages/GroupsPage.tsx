@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { listGroups } from '../api/people';
-import { ErrorNotice, Field, Loading, formatCount, Pager } from '../components/ui';
+import { PagedTable } from '../components/paged-table';
+import { Field, formatCount } from '../components/ui';
 import { Link } from '../router';
 import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
@@ -28,50 +29,23 @@ export function GroupsPage() {
           }}
         />
       </div>
-      <ErrorNotice error={groups.error} />
-      {groups.loading && !groups.data && <Loading />}
-      {groups.data && (
-        <div className="table-wrap">
-          <table aria-busy={groups.loading}>
-            <caption className="visually-hidden">Groups</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="num">
-                  Members
-                </th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.data.data.map((group) => (
-                <tr key={group.id} data-group={group.displayName}>
-                  <td data-label="Name">
-                    <Link to={`/groups/${group.id}`}>{group.displayName}</Link>
-                  </td>
-                  <td data-label="Members" className="num member-count">
-                    {formatCount(group.memberCount)}
-                  </td>
-                  <td data-label="Source">{group.source}</td>
-                </tr>
-              ))}
-              {groups.data.data.length === 0 && (
-                <tr>
-                  <td colSpan={3} className="muted">
-                    No groups yet.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Groups"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={groups.data?.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
+      <PagedTable
+        caption="Groups"
+        result={groups}
+        pages={pages}
+        columns={[
+          { label: 'Name' },
+          { label: 'Members', numeric: true, cellClass: 'member-count' },
+          { label: 'Source' },
+        ]}
+        rowKey={(group) => group.id}
+        rowData={(group) => ({ 'data-group': group.displayName })}
+        cells={(group) => [
+          <Link to={`/groups/${group.id}`}>{group.displayName}</Link>,
+          formatCount(group.memberCount),
+          group.source,
+        ]}
+        empty="No groups yet."
       />
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { listUsers, userName } from '../api/people';
-import { Badge, ErrorNotice, Field, Loading, Select, Pager } from '../components/ui';
+import { PagedTable } from '../components/paged-table';
+import { Badge, Field, Select } from '../components/ui';
 import { Link } from '../router';
 import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
@@ -55,56 +56,29 @@ export function UsersPage() {
           ]}
         />
       </div>
-      <ErrorNotice error={users.error} />
-      {users.loading && !users.data && <Loading />}
-      {users.data && (
-        <div className="table-wrap">
-          <table aria-busy={users.loading}>
-            <caption className="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Source</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Groups</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.data.map((user) => (
-                <tr key={user.id} data-email={user.email}>
-                  <td data-label="Name">
-                    <Link to={`/users/${user.id}`}>{userName(user)}</Link>
-                  </td>
-                  <td data-label="Email">{user.email}</td>
-                  <td data-label="Status">
-                    <Badge value={user.status} />
-                  </td>
-                  <td data-label="Source">{user.source}</td>
-                  <td data-label="Roles">{user.roles.join(', ') || '—'}</td>
-                  <td data-label="Groups">
-                    {(user.groups ?? []).map((g) => g.displayName).join(', ') || '—'}
-                  </td>
-                </tr>
-              ))}
-              {users.data.data.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No users match.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        label="Users"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={users.data?.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
+      <PagedTable
+        caption="Users"
+        result={users}
+        pages={pages}
+        columns={[
+          { label: 'Name' },
+          { label: 'Email' },
+          { label: 'Status' },
+          { label: 'Source' },
+          { label: 'Roles' },
+          { label: 'Groups' },
+        ]}
+        rowKey={(user) => user.id}
+        rowData={(user) => ({ 'data-email': user.email })}
+        cells={(user) => [
+          <Link to={`/users/${user.id}`}>{userName(user)}</Link>,
+          user.email,
+          <Badge value={user.status} />,
+          user.source,
+          user.roles.join(', ') || '—',
+          (user.groups ?? []).map((g) => g.displayName).join(', ') || '—',
+        ]}
+        empty="No users match."
       />
     </section>
   );
