@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createGraphConnection } from '../../../src/connectors/graph/graph-connections.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { updateConnectionPolicy } from '../../../src/store/connections.js';
-import { createOrganization } from '../../../src/store/organizations.js';
 import { startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
 import { toRunSummary } from '../../../src/sync/runs/sync-runs.js';
 import { engines } from '../../support/engines.js';
+import { connectToEmulator } from '../../support/graph.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
 
 /** A scope of selected groups fetches those groups and their members, never the whole tenant. */
@@ -19,26 +18,8 @@ for (const engine of engines) {
     before(async () => {
       emulator = await startEmulator({ port: 0, users: 150, groups: 8, seed: 11 });
       roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '34'.repeat(32) });
-      const now = new Date().toISOString();
-      const organizationId = (
-        await createOrganization(roster.runtime.store.db, { slug: 'scoped', name: 'Scoped', now })
-      ).id;
-      const client = emulator.clients[0];
-      assert.ok(client?.clientSecret);
-      connectionId = (
-        await createGraphConnection(
-          roster.runtime,
-          'scoped',
-          {
-            tenantId: emulator.tenantId,
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
-            loginUrl: emulator.loginUrl,
-            graphUrl: emulator.graphUrl,
-          },
-          { type: 'cli', id: null },
-        )
-      ).connectionId;
+      const { organizationId, connectionId: id } = await connectToEmulator(roster, emulator, 'scoped');
+      connectionId = id;
       const small = emulator.tenant
         .listGroups()
         .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
@@ -49,7 +30,7 @@ for (const engine of engines) {
         organizationId,
         connectionId,
         { scope: { users: 'groups', groups: [{ name: small.displayName }] } },
-        now,
+        new Date().toISOString(),
       );
     });
     after(async () => {

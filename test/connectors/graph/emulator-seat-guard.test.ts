@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createGraphConnection } from '../../../src/connectors/graph/graph-connections.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { setSeatLimit } from '../../../src/store/organization-settings.js';
-import { createOrganization } from '../../../src/store/organizations.js';
 import { countUsers } from '../../../src/store/users.js';
 import { startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
 import { toRunSummary } from '../../../src/sync/runs/sync-runs.js';
 import { engines } from '../../support/engines.js';
+import { connectToEmulator } from '../../support/graph.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
 
 /** Issue 4: "a sync that would exceed [the seat limit] applies nothing and says how many users it would have imported". */
@@ -23,26 +22,7 @@ for (const engine of engines) {
       // later page would leave the earlier ones behind without the pre-check.
       emulator = await startEmulator({ port: 0, users: 450, groups: 4, seed: 21 });
       roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '56'.repeat(32) });
-      const now = new Date().toISOString();
-      organizationId = (
-        await createOrganization(roster.runtime.store.db, { slug: 'seats', name: 'Seats', now })
-      ).id;
-      const client = emulator.clients[0];
-      assert.ok(client?.clientSecret);
-      connectionId = (
-        await createGraphConnection(
-          roster.runtime,
-          'seats',
-          {
-            tenantId: emulator.tenantId,
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
-            loginUrl: emulator.loginUrl,
-            graphUrl: emulator.graphUrl,
-          },
-          { type: 'cli', id: null },
-        )
-      ).connectionId;
+      ({ organizationId, connectionId } = await connectToEmulator(roster, emulator, 'seats'));
     });
     after(async () => {
       await roster.close();
