@@ -7,6 +7,7 @@ import { applyMembersAdd, applyMembersClear, applyMembersRemove } from './apply-
 import { applyUserDelete, applyUserUpsert } from './apply-user.js';
 import { Outcome } from './outcome.js';
 import { SeatLimitError, checkSeats } from './seat-guard.js';
+import { UserPrefetch } from './user-prefetch.js';
 
 /**
  * The road: applies a batch of changes through policy inside the caller's transaction, checks the
@@ -45,8 +46,36 @@ export async function dryRunChanges(ctx: ApplyContext, changes: readonly Change[
 
 async function applyAll(ctx: ApplyContext, changes: readonly Change[]): Promise<Outcome> {
   const outcome = new Outcome();
-  for (const change of changes) await applyChange(ctx, change, outcome);
+  for (let i = 0; i < changes.length;) {
+    const run = userUpsertRun(changes, i);
+    if (run.length < 2) {
+      await applyChange(ctx, changes[i] as Change, outcome);
+      i += 1;
+      continue;
+    }
+    // A page of users reads what it needs in a few queries, not a few per user.
+    const userPrefetch = await UserPrefetch.load(
+      ctx,
+      run.map((change) => change.user),
+    );
+    for (const change of run) await applyUserUpsert({ ...ctx, userPrefetch }, change.user, outcome);
+    i += run.length;
+  }
   return outcome;
+}
+
+/** The user upserts that follow one another from `start`. */
+function userUpsertRun(
+  changes: readonly Change[],
+  start: number,
+): Extract<Change, { kind: 'user.upsert' }>[] {
+  const run: Extract<Change, { kind: 'user.upsert' }>[] = [];
+  for (let i = start; i < changes.length; i += 1) {
+    const change = changes[i];
+    if (change?.kind !== 'user.upsert') break;
+    run.push(change);
+  }
+  return run;
 }
 
 async function applyChange(ctx: ApplyContext, change: Change, outcome: Outcome): Promise<void> {

@@ -12,6 +12,7 @@ import { applyMembersRemove } from './apply-members.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { projectDirectoryUser } from './project-user.js';
+import { knownOr } from './user-prefetch.js';
 import { afterStatusChange, deletePlatformUser } from './user-effects.js';
 
 /**
@@ -25,7 +26,9 @@ export async function applyUserUpsert(
   outcome: Outcome,
 ): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
-  const existing = await getDirectoryUser(trx, connectionId, input.id);
+  const existing = await knownOr(ctx.userPrefetch?.directoryUser(input.id), () =>
+    getDirectoryUser(trx, connectionId, input.id),
+  );
   const row = {
     connection_id: connectionId,
     id: input.id,
@@ -42,11 +45,13 @@ export async function applyUserUpsert(
     updated_at: now,
   };
   await saveDirectoryUser(trx, row, existing === undefined);
+  ctx.userPrefetch?.wroteDirectoryUser(input.id);
   await projectDirectoryUser(ctx, row, input.source, outcome, ctx.onReject);
 }
 
 export async function applyUserDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
+  ctx.userPrefetch?.forget();
   const existing = await getDirectoryUser(trx, connectionId, id);
   if (!existing) throw new RosterError('not_found', `User "${id}" was not found`);
   // A user gone from the directory has left its groups there too: the platform groups follow, as

@@ -1,6 +1,7 @@
 import type { Policy } from '../domain/policy/policy.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { UserPrefetch } from './user-prefetch.js';
 
 /** Facts about the batch being applied, passed to every step (never parked on a shared object). */
 export interface ApplyContext {
@@ -26,4 +27,6 @@ export interface ApplyContext {
    * itself (a Graph preflight summing `wouldImport` over pages in one rolled-back transaction).
    */
   readonly seatGuard?: 'enforce' | 'report' | undefined;
+  /** Reads for a run of user upserts, loaded at once (see `user-prefetch.ts`). */
+  readonly userPrefetch?: UserPrefetch | undefined;
 }

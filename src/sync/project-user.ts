@@ -12,6 +12,7 @@ import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { afterStatusChange, deletePlatformUser, onUserCreated } from './user-effects.js';
 import { loadUserGroups } from './user-groups.js';
+import { knownOr } from './user-prefetch.js';
 
 /**
  * Projects one directory user onto the platform through policy: loads what policy reads (the
@@ -27,9 +28,15 @@ export async function projectDirectoryUser(
 ): Promise<void> {
   const { trx, organizationId, connectionId } = ctx;
   const key = { organizationId, connectionId, directoryUserId: directoryUser.id };
-  const previous = await getDirectoryUserPolicy(trx, connectionId, directoryUser.id);
+  const prefetch = ctx.userPrefetch;
+  const previous = await knownOr(prefetch?.policy(directoryUser.id), () =>
+    getDirectoryUserPolicy(trx, connectionId, directoryUser.id),
+  );
   const decision = decideUser(ctx.policy, source, await loadUserGroups(ctx, directoryUser.id));
-  let user = directoryUser.user_id ? await findUser(trx, organizationId, directoryUser.user_id) : undefined;
+  const linkedId = directoryUser.user_id;
+  let user = linkedId
+    ? await knownOr(prefetch?.user(linkedId), () => findUser(trx, organizationId, linkedId))
+    : undefined;
 
   if (decision.action === 'exclude') {
     if (previous?.inScope !== false) outcome.count('usersOutOfScope');
@@ -39,13 +46,20 @@ export async function projectDirectoryUser(
         ? await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome)
         : null;
     await saveDirectoryUserPolicy(trx, key, { source, inScope: false, deleteAfter }, ctx.now);
+    prefetch?.wrotePolicy(directoryUser.id);
     return;
   }
   await saveDirectoryUserPolicy(trx, key, { source, inScope: true, deleteAfter: null }, ctx.now);
+  prefetch?.wrotePolicy(directoryUser.id);
   if (decision.action === 'reject') return reject(ctx, directoryUser.id, decision, outcome, onReject);
 
   // The same person reached through another connection is one platform user, joined by object id.
-  if (!user && source.objectId) user = await findUserByExternalId(trx, organizationId, source.objectId);
+  const objectId = source.objectId;
+  if (!user && objectId) {
+    user = await knownOr(prefetch?.userByObjectId(objectId), () =>
+      findUserByExternalId(trx, organizationId, objectId),
+    );
+  }
   const columns = userColumns(decision.fields, decision.status);
   const taken = await emailTakenBy(ctx, columns.email_key, user?.id);
   if (taken) {
@@ -71,6 +85,7 @@ export async function projectDirectoryUser(
       updated_at: ctx.now,
     };
     await insertUser(trx, row);
+    prefetch?.wroteUser(row);
     await linkDirectoryUser(ctx, directoryUser.id, row.id);
     outcome.emit('user.created', { user: toUserView(row) }, 'usersCreated');
     await onUserCreated(ctx, row, outcome);
@@ -83,6 +98,7 @@ export async function projectDirectoryUser(
   if (changed.length > 0) {
     const next: UserRow = { ...user, ...columns, updated_at: ctx.now };
     await updateUser(trx, organizationId, user.id, { ...columns, updated_at: ctx.now });
+    prefetch?.wroteUser(user, next);
     const fieldChanges = changed.filter((column) => column !== 'status');
     if (fieldChanges.length > 0) {
       outcome.emit('user.updated', { user: toUserView(next), changed: fieldChanges }, 'usersUpdated');
@@ -106,6 +122,7 @@ async function leaveScope(
   outcome: Outcome,
 ): Promise<string | null> {
   const { lifecycle } = ctx.policy;
+  ctx.userPrefetch?.forget();
   if (lifecycle.outOfScope === 'delete' && lifecycle.deleteAfterDays === 0) {
     await deletePlatformUser(ctx, user, outcome);
     return null;
@@ -136,6 +153,8 @@ async function emailTakenBy(
   emailKey: string,
   exceptUserId: string | undefined,
 ): Promise<boolean> {
+  const owner = ctx.userPrefetch?.emailOwner(emailKey);
+  if (owner !== undefined) return owner.value !== undefined && owner.value !== exceptUserId;
   let query = ctx.trx
     .selectFrom('users')
     .select('id')
@@ -146,6 +165,7 @@ async function emailTakenBy(
 }
 
 async function linkDirectoryUser(ctx: ApplyContext, directoryUserId: string, userId: string): Promise<void> {
+  ctx.userPrefetch?.wroteDirectoryUser(directoryUserId);
   await ctx.trx
     .updateTable('directory_users')
     .set({ user_id: userId })
@@ -161,7 +181,10 @@ async function joinPlatformGroups(
   userId: string,
   outcome: Outcome,
 ): Promise<void> {
-  for (const groupId of await platformGroupsOfDirectoryUser(ctx.trx, ctx.connectionId, directoryUserId)) {
+  const groupIds = await knownOr(ctx.userPrefetch?.platformGroups(directoryUserId), () =>
+    platformGroupsOfDirectoryUser(ctx.trx, ctx.connectionId, directoryUserId),
+  );
+  for (const groupId of groupIds) {
     for (const added of await addGroupMembers(ctx.trx, ctx.organizationId, groupId, [userId], ctx.now)) {
       outcome.emit('group.member_added', { groupId, userId: added }, 'membershipsAdded');
     }

@@ -178,5 +178,62 @@ for (const engine of engines) {
       const users = await listUsers(store.db, organizationId, { limit: 10 });
       assert.equal(users.find((u) => u.email === 'u6@acme.test')?.status, 'inactive');
     });
+
+    // A run of user upserts is read in a few queries up front (user-prefetch.ts); what an earlier
+    // user of the same batch wrote must still be seen by the later ones.
+    const applyRecording = (changes: Change[]) =>
+      store.transaction((trx) =>
+        applyChanges(
+          {
+            trx,
+            organizationId,
+            connectionId,
+            connectorKind: 'scim',
+            policy: defaultPolicy('scim'),
+            now,
+            onReject: 'record',
+          },
+          changes,
+        ),
+      );
+
+    test('in one batch, a second user with an email the first just took is refused', async () => {
+      const { outcome } = await applyRecording([
+        { kind: 'user.upsert', user: scimUser('p1', { 'emails.work': 'shared@acme.test' }) },
+        { kind: 'user.upsert', user: scimUser('p2', { 'emails.work': 'shared@acme.test' }) },
+      ]);
+      assert.equal(outcome.counts.usersCreated, 1);
+      assert.deepEqual(
+        outcome.errors.map((error) => error.objectId),
+        ['p2'],
+      );
+      assert.match(outcome.errors[0]?.message ?? '', /already used by another user/);
+    });
+
+    test('in one batch, the same user twice is created and then updated', async () => {
+      const { outcome } = await applyRecording([
+        { kind: 'user.upsert', user: scimUser('p3') },
+        { kind: 'user.upsert', user: scimUser('p3', { 'name.givenName': 'Augusta' }) },
+      ]);
+      assert.equal(outcome.counts.usersCreated, 1);
+      assert.equal(outcome.counts.usersUpdated, 1);
+      assert.deepEqual(outcome.errors, []);
+      const users = await listUsers(store.db, organizationId, { limit: 100 });
+      assert.equal(users.find((u) => u.email === 'p3@acme.test')?.given_name, 'Augusta');
+    });
+
+    test('in one batch, an email given up by one user can be taken by the next', async () => {
+      await applyRecording([
+        { kind: 'user.upsert', user: scimUser('p4', { 'emails.work': 'desk@acme.test' }) },
+      ]);
+      const { outcome } = await applyRecording([
+        { kind: 'user.upsert', user: scimUser('p4', { 'emails.work': 'p4@acme.test' }) },
+        { kind: 'user.upsert', user: scimUser('p5', { 'emails.work': 'desk@acme.test' }) },
+      ]);
+      assert.deepEqual(outcome.errors, []);
+      assert.equal(outcome.counts.usersCreated, 1);
+      const users = await listUsers(store.db, organizationId, { limit: 100 });
+      assert.equal(users.find((u) => u.email === 'desk@acme.test')?.user_name, 'p5@acme.test');
+    });
   });
 }
