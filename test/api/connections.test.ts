@@ -107,6 +107,57 @@ for (const engine of engines) {
       assert.doesNotMatch(JSON.stringify(audit.body), /very-secret-value/);
     });
 
+    test("changes a Graph connection's schedule and secret; a bad interval changes nothing", async () => {
+      const created = await acme.api.post<{ connectionId: string; interval: string }>(
+        '/organizations/acme/connections/graph',
+        {
+          tenantId: '11111111-2222-3333-4444-555555555555',
+          clientId: '66666666-7777-8888-9999-000000000000',
+          clientSecret: 'first-secret-value',
+          interval: '1h',
+        },
+      );
+      assert.equal(created.status, 201);
+      const path = `/organizations/acme/connections/${created.body.connectionId}/graph`;
+
+      const refused = await acme.api.patch<{ title: string; detail: string }>(path, {
+        interval: 'every tuesday',
+        clientSecret: 'never-stored-value',
+      });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.detail, /interval must be/);
+
+      const scheduled = await acme.api.patch<{ interval: string; secretExpiresAt: string | null }>(path, {
+        interval: '15m',
+      });
+      assert.equal(scheduled.status, 200);
+      assert.equal(scheduled.body.interval, '15m');
+      assert.equal(scheduled.body.secretExpiresAt, null, 'the refused request replaced no secret');
+
+      const rotated = await acme.api.patch<{ interval: string; secretExpiresAt: string | null }>(path, {
+        clientSecret: 'second-secret-value',
+        secretExpiresAt: '2027-12-31',
+        interval: 'off',
+      });
+      assert.equal(rotated.status, 200);
+      assert.equal(rotated.body.interval, 'off');
+      assert.equal(rotated.body.secretExpiresAt, '2027-12-31T00:00:00.000Z');
+      assert.doesNotMatch(JSON.stringify(rotated.body), /second-secret-value/);
+
+      const audit = await acme.api.get<{ data: { action: string; before: unknown; after: unknown }[] }>(
+        '/organizations/acme/audit?action=connection.schedule_set',
+      );
+      assert.deepEqual(
+        audit.body.data.map((entry) => entry.after),
+        [{ interval: 'off' }, { interval: '15m' }],
+      );
+      const scimRefused = await acme.api.patch(
+        `/organizations/acme/connections/${scim.connection.id}/graph`,
+        { interval: '1h' },
+      );
+      assert.equal(scimRefused.status, 400);
+    });
+
     test('refuses to sync a SCIM connection: Entra pushes it', async () => {
       const response = await acme.api.post(`/organizations/acme/connections/${scim.connection.id}/sync`, {});
       assert.equal(response.status, 400);

@@ -117,6 +117,18 @@ for (const engine of engines) {
       await shot('graph-tested');
     });
 
+    test('changes how often the connection syncs', async () => {
+      await page.getByLabel('Sync schedule').selectOption('15m');
+      await page.getByRole('button', { name: 'Save schedule' }).click();
+      await page.locator('.facts dd', { hasText: 'Every 15 minutes' }).waitFor();
+      const stored = await roster.runtime.store.db
+        .selectFrom('connections')
+        .select('settings')
+        .where('id', '=', connectionId)
+        .executeTakeFirstOrThrow();
+      assert.equal((JSON.parse(stored.settings) as { intervalMinutes: number }).intervalMinutes, 15);
+    });
+
     test('maps a directory group picked by searching as you type', async () => {
       await page.getByLabel('Find a directory group').fill('Roster');
       await page.getByRole('button', { name: 'Roster Admins', exact: true }).click();

@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { createGraphConnection } from '../../connectors/graph/graph-connections.js';
+import { createGraphConnection, toGraphConnectionView } from '../../connectors/graph/graph-connections.js';
+import { setGraphSchedule } from '../../connectors/graph/graph-schedule.js';
+import { parseInterval } from '../../connectors/graph/graph-settings.js';
+import { rotateGraphCredential } from '../../connectors/graph/rotate-graph-credential.js';
 import {
   createScimConnection,
   listTokens,
@@ -47,6 +50,17 @@ const GraphBody = Type.Object(
     interval: Type.Optional(Type.String({ description: 'Time between scheduled syncs, e.g. 40m, 1h, off' })),
   },
   { additionalProperties: false },
+);
+const GraphChange = Type.Object(
+  {
+    interval: Type.Optional(Type.String({ description: 'Time between scheduled syncs, e.g. 15m, 1h, off' })),
+    clientSecret: Type.Optional(Type.String({ minLength: 1, description: 'A new client secret' })),
+    certificatePem: Type.Optional(
+      Type.String({ description: 'A new PEM holding the certificate and its private key' }),
+    ),
+    secretExpiresAt: Type.Optional(Type.String({ description: 'When the new secret expires (YYYY-MM-DD)' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 const TokenCreated = Type.Object(
   { ...ScimTokenSchema.properties, token: Type.String({ description: 'Shown only in this answer' }) },
@@ -129,6 +143,39 @@ export function registerConnectionRoutes(app: FastifyInstance, runtime: Runtime)
         .send(
           await createGraphConnection(runtime, organizationOf(request).id, request.body, actorOf(request)),
         ),
+  );
+
+  app.patch<ConnectionRequest & { Body: Static<typeof GraphChange> }>(
+    `${base}/:connectionId/graph`,
+    {
+      schema: {
+        summary: "Change a Graph connection's schedule, or replace its client secret or certificate",
+        tags,
+        params: ConnectionParams,
+        body: GraphChange,
+        response: { 200: GraphConnectionSchema },
+      },
+    },
+    async (request) => {
+      const organizationId = organizationOf(request).id;
+      const { connectionId } = request.params;
+      const { interval, clientSecret, certificatePem, secretExpiresAt } = request.body;
+      // Everything is checked before anything is stored, so a bad interval leaves the secret alone.
+      if (interval !== undefined) parseInterval(interval);
+      if (clientSecret !== undefined || certificatePem !== undefined || secretExpiresAt !== undefined) {
+        await rotateGraphCredential(
+          runtime,
+          connectionId,
+          { clientSecret, certificatePem, secretExpiresAt },
+          actorOf(request),
+          organizationId,
+        );
+      }
+      if (interval !== undefined) {
+        await setGraphSchedule(runtime, connectionId, interval, actorOf(request), organizationId);
+      }
+      return toGraphConnectionView(await getConnection(runtime.store.db, connectionId, organizationId));
+    },
   );
 
   app.get<ConnectionRequest>(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createGraphConnection } from '../../connectors/graph/graph-connections.js';
+import { setGraphSchedule } from '../../connectors/graph/graph-schedule.js';
 import { rotateGraphCredential } from '../../connectors/graph/rotate-graph-credential.js';
 import { searchGraphGroups } from '../../connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../connectors/graph/test-graph-connection.js';
@@ -123,6 +124,18 @@ export function registerGraphCommands(program: Command): void {
     );
 
   graph
+    .command('schedule <connectionId> <interval>')
+    .description('Change how often the connection syncs on its own: 15m, 1h, <minutes>m, <hours>h or off')
+    .option('--json', 'print JSON')
+    .action(async (connectionId: string, interval: string, options: { json?: boolean }, command: Command) => {
+      const updated = await withRuntime(command, (runtime) =>
+        setGraphSchedule(runtime, connectionId, interval, cliActor),
+      );
+      if (options.json) printJson(updated);
+      else process.stdout.write(`${connectionId} now syncs ${describeInterval(updated.interval)}\n`);
+    });
+
+  graph
     .command('groups <connectionId>')
     .description('Find directory groups by name, for picking and mapping')
     .requiredOption('--search <text>', 'the start of a word of the group name')
@@ -149,4 +162,8 @@ function readPem(file: string): string {
       'certificateFile',
     );
   }
+}
+
+function describeInterval(interval: string): string {
+  return interval === 'off' ? 'only when asked (schedule off)' : `every ${interval}`;
 }

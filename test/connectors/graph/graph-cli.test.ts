@@ -75,6 +75,16 @@ for (const engine of engines) {
       connectionId = created.connectionId;
     });
 
+    test('graph schedule changes how often the connection syncs, and refuses nonsense', async () => {
+      const hourly = await json<{ interval: string }>('graph', 'schedule', connectionId, '1h');
+      assert.equal(hourly.interval, '1h');
+      const refused = await run('graph', 'schedule', connectionId, 'fortnightly');
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /interval must be 15m, 1h/);
+      const back = await json<{ interval: string }>('graph', 'schedule', connectionId, '15m');
+      assert.equal(back.interval, '15m');
+    });
+
     test('graph test and graph groups answer in JSON', async () => {
       const report = await json<{ ok: boolean; roles: string[] }>('graph', 'test', connectionId);
       assert.equal(report.ok, true);

@@ -1,4 +1,4 @@
-import { del, get, orgPath, post, put, type Query } from './client';
+import { del, get, orgPath, patch, post, put, type Query } from './client';
 import type { Page } from './people';
 
 /** Connections, their tokens, policy and sync runs, as the REST API shows them. */
@@ -75,6 +75,11 @@ export const revokeScimToken = (id: string, tokenId: string) =>
 export const createGraphConnection = (body: Record<string, unknown>) =>
   post<{ connectionId: string }>(orgPath('/connections/graph'), body);
 export const testGraphConnection = (id: string) => post<GraphTest>(connection(id, '/test'));
+/** Changes the schedule (`15m`, `1h`, `off`…) or replaces the client secret; absent fields stay. */
+export const changeGraphConnection = (
+  id: string,
+  body: { interval?: string; clientSecret?: string; secretExpiresAt?: string },
+) => patch<Record<string, unknown>>(connection(id, '/graph'), body);
 export const searchDirectoryGroups = (id: string, search: string) =>
   get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { search });
 

@@ -1,12 +1,16 @@
-import { useEffect } from 'react';
-import { testGraphConnection, type Connection, type GraphTest } from '../api/connections';
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  changeGraphConnection,
+  testGraphConnection,
+  type Connection,
+  type GraphTest,
+} from '../api/connections';
 import { useLocation } from '../router';
-import { useState } from 'react';
-import { ErrorNotice, Notice, formatTime } from './ui';
+import { ErrorNotice, Field, Notice, Select, formatTime } from './ui';
 import { useAction } from '../hooks';
 
 /** A Graph connection's settings and "Test connection" with the permission report and remedies. */
-export function GraphConnectionPanel(props: { connection: Connection }) {
+export function GraphConnectionPanel(props: { connection: Connection; onChange?: () => void }) {
   const c = props.connection;
   const { query } = useLocation();
   const [report, setReport] = useState<GraphTest>();
@@ -48,7 +52,94 @@ export function GraphConnectionPanel(props: { connection: Connection }) {
       </button>
       <ErrorNotice error={test.error} />
       {report && <TestReport report={report} />}
+      <ScheduleForm connection={c} onChange={props.onChange} />
+      <SecretForm connection={c} onChange={props.onChange} />
     </div>
+  );
+}
+
+const intervals = [
+  ['15m', 'Every 15 minutes'],
+  ['1h', 'Every hour'],
+  ['4h', 'Every 4 hours'],
+  ['24h', 'Once a day'],
+  ['off', 'Only when you press Sync now'],
+] as const;
+
+/** How often the connection syncs by itself; a custom interval set elsewhere stays listed. */
+function ScheduleForm(props: { connection: Connection; onChange?: (() => void) | undefined }) {
+  const minutes = props.connection.settings?.intervalMinutes;
+  const current =
+    typeof minutes === 'number' ? (minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`) : 'off';
+  const [interval, setChosen] = useState(current);
+  const save = useAction(async () => {
+    await changeGraphConnection(props.connection.id, { interval });
+    props.onChange?.();
+  });
+  const options = intervals.some(([value]) => value === current)
+    ? intervals
+    : [...intervals, [current, `${scheduleOf(minutes)} (custom)`] as const];
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        void save.run();
+      }}
+    >
+      <Select label="Sync schedule" value={interval} options={options} onChange={setChosen} />
+      <button type="submit" disabled={save.busy || interval === current}>
+        {save.busy ? 'Saving…' : 'Save schedule'}
+      </button>
+      <ErrorNotice error={save.error} />
+    </form>
+  );
+}
+
+/** Replaces the client secret before it expires; the value is sent once and never shown again. */
+function SecretForm(props: { connection: Connection; onChange?: (() => void) | undefined }) {
+  const [clientSecret, setClientSecret] = useState('');
+  const [expires, setExpires] = useState('');
+  const [done, setDone] = useState(false);
+  const save = useAction(async () => {
+    await changeGraphConnection(props.connection.id, {
+      clientSecret,
+      ...(expires === '' ? {} : { secretExpiresAt: expires }),
+    });
+    setClientSecret('');
+    setDone(true);
+    props.onChange?.();
+  });
+  return (
+    <details className="secret-form">
+      <summary>Replace the client secret</summary>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          setDone(false);
+          void save.run();
+        }}
+      >
+        <Field
+          label="New client secret"
+          type="password"
+          autoComplete="off"
+          value={clientSecret}
+          onChange={(e) => setClientSecret(e.target.value)}
+        />
+        <Field
+          label="Secret expires"
+          type="date"
+          value={expires}
+          onChange={(e) => setExpires(e.target.value)}
+        />
+        <button type="submit" disabled={save.busy || clientSecret === ''}>
+          {save.busy ? 'Saving…' : 'Replace secret'}
+        </button>
+        <ErrorNotice error={save.error} />
+        {done && <Notice kind="success">Secret replaced. Test the connection to check it.</Notice>}
+      </form>
+    </details>
   );
 }
 

@@ -24,7 +24,7 @@ export function ConnectionPage(props: { connectionId: string }) {
       {c.kind === 'scim' ? (
         <ScimConnectionPanel connection={c} onChange={connection.reload} />
       ) : (
-        <GraphConnectionPanel connection={c} />
+        <GraphConnectionPanel connection={c} onChange={connection.reload} />
       )}
       <PolicyPanel connection={c} />
       {c.kind === 'graph' && <SyncPanel connectionId={c.id} />}
