@@ -19,6 +19,26 @@ export async function findUser(
     .executeTakeFirst();
 }
 
+/**
+ * Users of an organization by id. The organization is compared as `organization_id || ''`, which
+ * no index serves: SQLite's planner (without statistics) otherwise answers `organization_id = ?
+ * and id in (…)` by walking the organization's index, every user of it (140 ms at 100,000 users),
+ * instead of looking each id up by primary key. Both engines accept the expression.
+ */
+export async function usersByIds(
+  db: Executor,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where(sql`${sql.ref('organization_id')} || ''`, '=', organizationId)
+    .execute();
+}
+
 export async function findUserByExternalId(
   db: Executor,
   organizationId: string,

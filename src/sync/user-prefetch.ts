@@ -3,6 +3,7 @@ import type { Executor } from '../store/database.js';
 import type { DirectoryUserPolicy } from '../store/directory-user-policy.js';
 import type { DirectoryUserRow, UserRow } from '../store/schema.js';
 import { statementBatches } from '../store/statement-shapes.js';
+import { usersByIds } from '../store/users.js';
 import type { DirectoryUserInput } from './change.js';
 
 /** An answer the prefetch can give: `value` may be undefined ("there is none"). */
@@ -88,13 +89,7 @@ export class UserPrefetch {
     }
     for (const batch of statementBatches(unique(linked), 512)) {
       for (const id of batch) prefetch.#users.set(id, undefined);
-      const rows = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('organization_id', '=', organizationId)
-        .where('id', 'in', batch)
-        .execute();
-      for (const row of rows) prefetch.#users.set(row.id, row);
+      for (const row of await usersByIds(trx, organizationId, batch)) prefetch.#users.set(row.id, row);
     }
     const objectIds = unique(
       inputs.flatMap((input) => (input.source.objectId ? [input.source.objectId] : [])),

@@ -15,6 +15,7 @@ import {
   renameGroup,
 } from '../../store/groups.js';
 import type { GroupRow } from '../../store/schema.js';
+import { usersByIds } from '../../store/users.js';
 
 /**
  * Admin changes to groups through the API. Local groups are the organization's own; a group a
@@ -103,15 +104,7 @@ export async function addLocalMembers(
   return commitGroupChange(runtime, organizationId, actor, now, async (trx) => {
     await localGroup(trx, organizationId, groupId);
     const unique = [...new Set(userIds)];
-    const known =
-      unique.length === 0
-        ? []
-        : await trx
-            .selectFrom('users')
-            .select('id')
-            .where('organization_id', '=', organizationId)
-            .where('id', 'in', unique)
-            .execute();
+    const known = await usersByIds(trx, organizationId, unique);
     const missing = unique.filter((id) => !known.some((row) => row.id === id));
     if (missing.length > 0) throw notFound(`User "${missing[0] ?? ''}"`);
     const added = await addGroupMembers(trx, organizationId, groupId, unique, now);

@@ -4,6 +4,7 @@ import { toGroupView, toUserView } from '../../domain/views.js';
 import { notFound } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { findGroup, listGroups, pageGroupMembers } from '../../store/groups.js';
+import { usersByIds } from '../../store/users.js';
 import { actorOf } from '../api-actor.js';
 import { decodeCursor, nextCursorOf } from '../cursor.js';
 import {
@@ -143,16 +144,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
         limit: limit + 1,
       });
       const page = ids.slice(0, limit);
-      const rows =
-        page.length === 0
-          ? []
-          : await db
-              .selectFrom('users')
-              .selectAll()
-              .where('organization_id', '=', organizationId)
-              .where('id', 'in', page)
-              .orderBy('id')
-              .execute();
+      const rows = (await usersByIds(db, organizationId, page)).sort((a, b) => (a.id < b.id ? -1 : 1));
       return { data: rows.map((row) => toUserView(row)), nextCursor: nextCursorOf(ids, limit, (id) => [id]) };
     },
   );
