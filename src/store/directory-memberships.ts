@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DirectoryGroupFacts } from '../domain/policy/policy.js';
 import type { Executor } from './database.js';
+import { statementBatches } from './statement-shapes.js';
 
 /**
  * Membership queries policy needs beyond the SCIM view: a user's groups (and the groups above
@@ -122,17 +123,35 @@ export async function platformGroupsOfDirectoryUser(
   connectionId: string,
   directoryUserId: string,
 ): Promise<string[]> {
-  const rows = await db
-    .selectFrom('directory_memberships as m')
-    .innerJoin('directory_groups as g', (join) =>
-      join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
-    )
-    .select('g.group_id')
-    .where('m.connection_id', '=', connectionId)
-    .where('m.member_id', '=', directoryUserId)
-    .where('g.group_id', 'is not', null)
-    .execute();
-  return [...new Set(rows.map((row) => row.group_id).filter((id): id is string => id !== null))];
+  return (
+    (await platformGroupsOfDirectoryUsers(db, connectionId, [directoryUserId])).get(directoryUserId) ?? []
+  );
+}
+
+/** The platform groups each directory user's direct groups project onto (users in none left out). */
+export async function platformGroupsOfDirectoryUsers(
+  db: Executor,
+  connectionId: string,
+  directoryUserIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const groups = new Map<string, Set<string>>();
+  for (const batch of statementBatches(directoryUserIds, 512)) {
+    const rows = await db
+      .selectFrom('directory_memberships as m')
+      .innerJoin('directory_groups as g', (join) =>
+        join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
+      )
+      .select(['m.member_id', 'g.group_id'])
+      .where('m.connection_id', '=', connectionId)
+      .where('m.member_id', 'in', batch)
+      .where('g.group_id', 'is not', null)
+      .execute();
+    for (const row of rows) {
+      if (row.group_id === null) continue;
+      groups.set(row.member_id, (groups.get(row.member_id) ?? new Set()).add(row.group_id));
+    }
+  }
+  return new Map([...groups].map(([id, set]) => [id, [...set]]));
 }
 
 /** A platform group of the organization by name, case-insensitively, for mappings that create by name. */

@@ -1,5 +1,8 @@
 import type { SourceUser } from '../domain/source-user.js';
+import type { Selectable } from 'kysely';
 import type { Executor } from './database.js';
+import type { DirectoryUserPolicyTable } from './schema.js';
+import { statementBatches } from './statement-shapes.js';
 
 /**
  * What the engine remembers of each directory user for policy: the source user as its connector
@@ -23,7 +26,29 @@ export async function getDirectoryUserPolicy(
     .where('connection_id', '=', connectionId)
     .where('directory_user_id', '=', directoryUserId)
     .executeTakeFirst();
-  if (!row) return undefined;
+  return row === undefined ? undefined : policyOf(row);
+}
+
+/** The policy state of several directory users, by directory user id (those without one left out). */
+export async function directoryUserPolicies(
+  db: Executor,
+  connectionId: string,
+  directoryUserIds: readonly string[],
+): Promise<Map<string, DirectoryUserPolicy>> {
+  const policies = new Map<string, DirectoryUserPolicy>();
+  for (const batch of statementBatches(directoryUserIds, 512)) {
+    const rows = await db
+      .selectFrom('directory_user_policy')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('directory_user_id', 'in', batch)
+      .execute();
+    for (const row of rows) policies.set(row.directory_user_id, policyOf(row));
+  }
+  return policies;
+}
+
+function policyOf(row: Selectable<DirectoryUserPolicyTable>): DirectoryUserPolicy {
   return {
     source: JSON.parse(row.source) as SourceUser,
     inScope: row.in_scope === 1,

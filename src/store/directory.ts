@@ -24,6 +24,26 @@ export async function getDirectoryUser(
     .executeTakeFirst();
 }
 
+/** Whole directory user rows, as `getDirectoryUser` reads one. */
+export async function getDirectoryUsers(
+  db: Executor,
+  connectionId: string,
+  ids: readonly string[],
+): Promise<DirectoryUserRow[]> {
+  const result: DirectoryUserRow[] = [];
+  for (const batch of statementBatches(ids, 512)) {
+    result.push(
+      ...(await db
+        .selectFrom('directory_users')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('id', 'in', batch)
+        .execute()),
+    );
+  }
+  return result;
+}
+
 export async function getDirectoryGroup(
   db: Executor,
   connectionId: string,
@@ -180,18 +200,19 @@ export async function pageDirectoryMembers(
   return query.orderBy('member_id').limit(options.limit).execute();
 }
 
+/** Only the link columns, for membership changes that touch hundreds of users at once. */
 export async function directoryUsersByIds(
   db: Executor,
   connectionId: string,
   ids: readonly string[],
 ): Promise<Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[]> {
   const result: Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[] = [];
-  for (let i = 0; i < ids.length; i += chunkSize) {
+  for (const batch of statementBatches(ids, 512)) {
     const rows = await db
       .selectFrom('directory_users')
       .select(['id', 'user_id', 'user_name'])
       .where('connection_id', '=', connectionId)
-      .where('id', 'in', ids.slice(i, i + chunkSize))
+      .where('id', 'in', batch)
       .execute();
     result.push(...rows);
   }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { NewUserRow, UserRow, UserUpdate } from './schema.js';
+import { statementBatches } from './statement-shapes.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** The platform's own users. Every query is scoped by organization. */
@@ -30,13 +31,60 @@ export async function usersByIds(
   organizationId: string,
   ids: readonly string[],
 ): Promise<UserRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', 'in', ids)
-    .where(sql`${sql.ref('organization_id')} || ''`, '=', organizationId)
-    .execute();
+  const users: UserRow[] = [];
+  for (const batch of statementBatches(ids, 512)) {
+    users.push(
+      ...(await db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', 'in', batch)
+        .where(sql`${sql.ref('organization_id')} || ''`, '=', organizationId)
+        .execute()),
+    );
+  }
+  return users;
+}
+
+/**
+ * Users of an organization by Entra object id. Several users share one only through bad data;
+ * like `findUserByExternalId`, any one of them answers.
+ */
+export async function usersByExternalIds(
+  db: Executor,
+  organizationId: string,
+  externalIds: readonly string[],
+): Promise<Map<string, UserRow>> {
+  const users = new Map<string, UserRow>();
+  for (const batch of statementBatches(externalIds, 512)) {
+    const rows = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('external_id', 'in', batch)
+      .execute();
+    for (const row of rows)
+      if (row.external_id !== null && !users.has(row.external_id)) users.set(row.external_id, row);
+  }
+  return users;
+}
+
+/** Who holds each of these email keys in the organization (keys nobody holds left out). */
+export async function emailOwners(
+  db: Executor,
+  organizationId: string,
+  emailKeys: readonly string[],
+): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const batch of statementBatches(emailKeys, 512)) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'email_key'])
+      .where('organization_id', '=', organizationId)
+      .where('email_key', 'in', batch)
+      .execute();
+    for (const row of rows) owners.set(row.email_key, row.id);
+  }
+  return owners;
 }
 
 export async function findUserByExternalId(

@@ -1,9 +1,9 @@
-import type { SourceUser } from '../domain/source-user.js';
 import type { Executor } from '../store/database.js';
-import type { DirectoryUserPolicy } from '../store/directory-user-policy.js';
+import { getDirectoryUsers } from '../store/directory.js';
+import { platformGroupsOfDirectoryUsers } from '../store/directory-memberships.js';
+import { directoryUserPolicies, type DirectoryUserPolicy } from '../store/directory-user-policy.js';
 import type { DirectoryUserRow, UserRow } from '../store/schema.js';
-import { statementBatches } from '../store/statement-shapes.js';
-import { usersByIds } from '../store/users.js';
+import { emailOwners, usersByExternalIds, usersByIds } from '../store/users.js';
 import type { DirectoryUserInput } from './change.js';
 
 /** An answer the prefetch can give: `value` may be undefined ("there is none"). */
@@ -39,89 +39,28 @@ export class UserPrefetch {
 
   static async load(scope: Scope, inputs: readonly DirectoryUserInput[]): Promise<UserPrefetch> {
     const prefetch = new UserPrefetch();
-    const ids = unique(inputs.map((input) => input.id));
     const { trx, organizationId, connectionId } = scope;
+    const ids = unique(inputs.map((input) => input.id));
+    const rows = new Map((await getDirectoryUsers(trx, connectionId, ids)).map((row) => [row.id, row]));
+    const policies = await directoryUserPolicies(trx, connectionId, ids);
+    const groups = await platformGroupsOfDirectoryUsers(trx, connectionId, ids);
     for (const id of ids) {
-      prefetch.#directoryUsers.set(id, undefined);
-      prefetch.#policies.set(id, undefined);
-      prefetch.#platformGroups.set(id, []);
+      prefetch.#directoryUsers.set(id, rows.get(id));
+      prefetch.#policies.set(id, policies.get(id));
+      prefetch.#platformGroups.set(id, groups.get(id) ?? []);
     }
-    const linked: string[] = [];
-    for (const batch of statementBatches(ids, 512)) {
-      const rows = await trx
-        .selectFrom('directory_users')
-        .selectAll()
-        .where('connection_id', '=', connectionId)
-        .where('id', 'in', batch)
-        .execute();
-      for (const row of rows) {
-        prefetch.#directoryUsers.set(row.id, row);
-        if (row.user_id !== null) linked.push(row.user_id);
-      }
-      const policies = await trx
-        .selectFrom('directory_user_policy')
-        .selectAll()
-        .where('connection_id', '=', connectionId)
-        .where('directory_user_id', 'in', batch)
-        .execute();
-      for (const row of policies) {
-        prefetch.#policies.set(row.directory_user_id, {
-          source: JSON.parse(row.source) as SourceUser,
-          inScope: row.in_scope === 1,
-          deleteAfter: row.delete_after,
-        });
-      }
-      const groups = await trx
-        .selectFrom('directory_memberships as m')
-        .innerJoin('directory_groups as g', (join) =>
-          join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
-        )
-        .select(['m.member_id', 'g.group_id'])
-        .where('m.connection_id', '=', connectionId)
-        .where('m.member_id', 'in', batch)
-        .where('g.group_id', 'is not', null)
-        .execute();
-      for (const row of groups) {
-        const list = prefetch.#platformGroups.get(row.member_id) ?? [];
-        if (row.group_id !== null && !list.includes(row.group_id)) list.push(row.group_id);
-        prefetch.#platformGroups.set(row.member_id, list);
-      }
-    }
-    for (const batch of statementBatches(unique(linked), 512)) {
-      for (const id of batch) prefetch.#users.set(id, undefined);
-      for (const row of await usersByIds(trx, organizationId, batch)) prefetch.#users.set(row.id, row);
-    }
+    const linked = unique([...rows.values()].flatMap((row) => (row.user_id === null ? [] : [row.user_id])));
+    const users = new Map((await usersByIds(trx, organizationId, linked)).map((user) => [user.id, user]));
+    for (const id of linked) prefetch.#users.set(id, users.get(id));
     const objectIds = unique(
       inputs.flatMap((input) => (input.source.objectId ? [input.source.objectId] : [])),
     );
-    for (const batch of statementBatches(objectIds, 512)) {
-      for (const id of batch) prefetch.#usersByObjectId.set(id, undefined);
-      // Several users may share an object id only through bad data; the lookup this replaces
-      // takes any one of them, so the first found is as good.
-      const rows = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('organization_id', '=', organizationId)
-        .where('external_id', 'in', batch)
-        .execute();
-      for (const row of rows) {
-        if (row.external_id !== null && prefetch.#usersByObjectId.get(row.external_id) === undefined) {
-          prefetch.#usersByObjectId.set(row.external_id, row);
-        }
-      }
-    }
+    const byObjectId = await usersByExternalIds(trx, organizationId, objectIds);
+    for (const id of objectIds) prefetch.#usersByObjectId.set(id, byObjectId.get(id));
     // Policy may map email from another attribute; keys not loaded here are read when asked.
     const emailKeys = unique(inputs.flatMap((input) => (input.emailKey ? [input.emailKey] : [])));
-    for (const batch of statementBatches(emailKeys, 512)) {
-      for (const key of batch) prefetch.#emailOwners.set(key, undefined);
-      const rows = await trx
-        .selectFrom('users')
-        .select(['id', 'email_key'])
-        .where('organization_id', '=', organizationId)
-        .where('email_key', 'in', batch)
-        .execute();
-      for (const row of rows) prefetch.#emailOwners.set(row.email_key, row.id);
-    }
+    const owners = await emailOwners(trx, organizationId, emailKeys);
+    for (const key of emailKeys) prefetch.#emailOwners.set(key, owners.get(key));
     return prefetch;
   }
 

@@ -27,8 +27,8 @@ export function groupsHandler(
   return {
     resource: 'groups',
     initialUrl: () => `/groups/delta?$select=${groupSelect.join(',')}${idFilter(onlyIds)}`,
-    prepare: (page, round) =>
-      round.round_kind === 'delta' ? fetchUnknownMembers(session, page) : Promise.resolve([]),
+    prepare: (page, roundKind) =>
+      roundKind === 'delta' ? fetchUnknownMembers(session, page) : Promise.resolve([]),
     async applyPage(
       trx: Transaction<Database>,
       page: GraphGroup[],

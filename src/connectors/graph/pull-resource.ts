@@ -25,7 +25,7 @@ export interface ResourceHandler<T> {
   readonly resource: GraphResource;
   initialUrl(): string;
   /** Work that must happen outside a transaction (network) before a page is applied. */
-  prepare(page: T[], round: SyncState): Promise<unknown>;
+  prepare(page: T[], roundKind: SyncState['round_kind']): Promise<unknown>;
   applyPage(trx: Transaction<Database>, page: T[], round: SyncState, prepared: unknown): Promise<void>;
   /** Removes what a full round did not see; called in the last page's transaction. */
   sweep(trx: Transaction<Database>, roundId: string): Promise<void>;
@@ -74,7 +74,7 @@ export async function pullResource<T>(
       items,
       nextLink,
       deltaLink,
-      prepared: await handler.prepare(items, { ...round, round_kind: kind }),
+      prepared: await handler.prepare(items, kind),
     };
   };
   // The next page is fetched while this one is applied, so Graph's latency and the database's overlap.
