@@ -36,6 +36,7 @@ export class EnrollmentMailer {
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #running: Promise<unknown> = Promise.resolve();
+  #passQueued = false;
 
   constructor(runtime: Runtime, options: EnrollmentMailerOptions = {}) {
     this.#runtime = runtime;
@@ -60,13 +61,19 @@ export class EnrollmentMailer {
     this.#transport?.close();
   }
 
-  /** Runs one pass after the current one; passes never overlap within a process. */
+  /**
+   * Runs one pass after the current one; passes never overlap within a process. Wakes while a pass
+   * waits to start share it: a burst of commits (every SCIM write wakes us) costs one pass.
+   */
   wake(): void {
-    this.#running = this.#running.then(() =>
-      this.sendDue().catch((error: unknown) =>
+    if (this.#passQueued) return;
+    this.#passQueued = true;
+    this.#running = this.#running.then(() => {
+      this.#passQueued = false;
+      return this.sendDue().catch((error: unknown) =>
         this.#runtime.logger.error({ err: error }, 'enrollment mailer failed'),
-      ),
-    );
+      );
+    });
   }
 
   /** Sends every due email once; returns how many were sent and how many failed this pass. */

@@ -38,7 +38,13 @@ export class SqliteGroupCommit {
   async #drain(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#queue.length > 0) await this.#commitBatch();
+      while (this.#queue.length > 0) {
+        // better-sqlite3 answers synchronously, so a batch never yields to the event loop: work
+        // arriving on other sockets could join only after the commit. One turn of the loop first
+        // lets every request already readable reach the queue and share this commit.
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.#commitBatch();
+      }
     } finally {
       this.#running = false;
     }
