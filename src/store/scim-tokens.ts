@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.js';
 import { hashToken, issueToken, tokenMatches } from '../secrets/opaque-token.js';
+import { toConnection, type Connection } from './connections.js';
 import type { Executor } from './database.js';
 
 export interface ScimTokenInfo {
@@ -77,23 +78,44 @@ export async function revokeScimToken(
 }
 
 /**
- * Checks a bearer token against the connection named in the URL: a token of another connection
- * gets nothing. Returns the token id, or undefined when it does not match.
+ * The connection named in a SCIM URL and, when the presented bearer token is one of its live
+ * tokens, that token: one query per request instead of two, as every SCIM request asks it. A token
+ * of another connection matches nothing here.
  */
-export async function verifyScimToken(
+export async function findScimConnectionByToken(
   db: Executor,
   connectionId: string,
   presented: string,
-): Promise<{ tokenId: string; organizationId: string; lastUsedAt: string | null } | undefined> {
+): Promise<
+  | {
+      connection: Connection;
+      token: { id: string; lastUsedAt: string | null } | undefined;
+    }
+  | undefined
+> {
   const row = await db
-    .selectFrom('scim_tokens')
-    .select(['id', 'token_hash', 'organization_id', 'connection_id', 'last_used_at'])
-    .where('token_hash', '=', hashToken(presented))
-    .where('revoked_at', 'is', null)
+    .selectFrom('connections')
+    .leftJoin('scim_tokens', (join) =>
+      join
+        .onRef('scim_tokens.connection_id', '=', 'connections.id')
+        .on('scim_tokens.token_hash', '=', hashToken(presented))
+        .on('scim_tokens.revoked_at', 'is', null),
+    )
+    .selectAll('connections')
+    .select([
+      'scim_tokens.id as token_id',
+      'scim_tokens.token_hash',
+      'scim_tokens.last_used_at as token_last_used_at',
+    ])
+    .where('connections.id', '=', connectionId)
     .executeTakeFirst();
-  if (!row || row.connection_id !== connectionId || !tokenMatches(presented, row.token_hash))
-    return undefined;
-  return { tokenId: row.id, organizationId: row.organization_id, lastUsedAt: row.last_used_at };
+  if (!row) return undefined;
+  const { token_id, token_hash, token_last_used_at, ...connection } = row;
+  const matches = token_id !== null && token_hash !== null && tokenMatches(presented, token_hash);
+  return {
+    connection: toConnection(connection),
+    token: matches ? { id: token_id, lastUsedAt: token_last_used_at } : undefined,
+  };
 }
 
 /** Records the token's last use and the connection's last request ("waiting for Entra" → live). */

@@ -80,8 +80,10 @@ function userUpsertRun(
 
 async function applyChange(ctx: ApplyContext, change: Change, outcome: Outcome): Promise<void> {
   switch (change.kind) {
-    case 'user.upsert':
-      return applyUserUpsert(ctx, change.user, outcome);
+    case 'user.upsert': {
+      const userPrefetch = change.minted === true ? UserPrefetch.minted([change.user.id]) : ctx.userPrefetch;
+      return applyUserUpsert({ ...ctx, userPrefetch }, change.user, outcome);
+    }
     case 'user.delete':
       return applyUserDelete(ctx, change.id, outcome);
     case 'group.upsert':

@@ -5,7 +5,12 @@ import type { SourceUser } from '../domain/source-user.js';
  * them into changes; the engine applies changes through policy.
  */
 export type Change =
-  | { kind: 'user.upsert'; user: DirectoryUserInput }
+  | {
+      kind: 'user.upsert';
+      user: DirectoryUserInput;
+      /** The id was minted for this change (a SCIM POST): nothing stored refers to it yet. */
+      minted?: boolean;
+    }
   | { kind: 'user.delete'; id: string }
   | { kind: 'group.upsert'; group: DirectoryGroupInput }
   | { kind: 'group.delete'; id: string }

@@ -64,6 +64,20 @@ export class UserPrefetch {
     return prefetch;
   }
 
+  /**
+   * For ids minted by the request itself: no directory row, policy state or membership can refer
+   * to an id that did not exist before, so there is nothing to read for them.
+   */
+  static minted(ids: readonly string[]): UserPrefetch {
+    const prefetch = new UserPrefetch();
+    for (const id of ids) {
+      prefetch.#directoryUsers.set(id, undefined);
+      prefetch.#policies.set(id, undefined);
+      prefetch.#platformGroups.set(id, []);
+    }
+    return prefetch;
+  }
+
   directoryUser(id: string): Known<DirectoryUserRow | undefined> | undefined {
     return this.#answer(this.#directoryUsers, id);
   }

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isoNow } from '../../clock.js';
 import type { Runtime } from '../../runtime.js';
-import { findConnection } from '../../store/connections.js';
-import { markScimTokenUsed, verifyScimToken } from '../../store/scim-tokens.js';
+import { findScimConnectionByToken, markScimTokenUsed } from '../../store/scim-tokens.js';
 import { ScimProtocolError } from './filter/errors.js';
 import { assertSingleQueryValues } from './list-query.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
@@ -68,21 +67,21 @@ async function authenticate(runtime: Runtime, request: FastifyRequest): Promise<
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw new ScimProtocolError('A bearer token is required', { status: 401 });
-  const connection = await findConnection(runtime.store.db, connectionId);
-  if (!connection || connection.kind !== 'scim') {
+  const found = await findScimConnectionByToken(runtime.store.db, connectionId, match[1]);
+  if (!found || found.connection.kind !== 'scim') {
     throw new ScimProtocolError(`No SCIM connection "${connectionId}"`, { status: 404 });
   }
-  const verified = await verifyScimToken(runtime.store.db, connection.id, match[1]);
-  if (!verified)
+  const { connection, token } = found;
+  if (!token)
     throw new ScimProtocolError('The bearer token is not valid for this connection', { status: 401 });
   const now = runtime.clock.now();
-  if (!verified.lastUsedAt || now.getTime() - Date.parse(verified.lastUsedAt) > tokenUseResolutionMs) {
-    await markScimTokenUsed(runtime.store.db, verified.tokenId, connection.id, isoNow(runtime.clock));
+  if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) > tokenUseResolutionMs) {
+    await markScimTokenUsed(runtime.store.db, token.id, connection.id, isoNow(runtime.clock));
   }
   return {
     organizationId: connection.organizationId,
     connection,
-    tokenId: verified.tokenId,
+    tokenId: token.id,
     baseUrl: `${runtime.config.publicUrl}/scim/v2/${connection.id}`,
   };
 }

@@ -53,7 +53,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
     const resource = parseUserBody(request.body);
     const id = newId();
     const row = await runScimWrite(runtime, request.scim, (write) =>
-      storeUser(write, request, id, resource, { action: 'scim.user.created' }),
+      storeUser(write, request, id, resource, { action: 'scim.user.created', minted: true }),
     );
     void reply.header('Location', `${request.scim.baseUrl}/Users/${id}`);
     return sendUser(reply, request, row, 201);
@@ -128,16 +128,18 @@ export type { FastifyReply };
 
 /**
  * Sends the user's new resource down the road, audits the write with before and after, and reads
- * the stored row back for the answer: the common end of POST, PUT and PATCH.
+ * the stored row back for the answer: the common end of POST, PUT and PATCH. `minted` says the id
+ * was made by this POST, so nothing stored can refer to it yet.
  */
 async function storeUser(
   write: ScimWrite,
   request: FastifyRequest,
   id: string,
   resource: Record<string, unknown>,
-  audit: { action: string; before?: Record<string, unknown> },
+  options: { action: string; before?: Record<string, unknown>; minted?: boolean },
 ): Promise<DirectoryUserRow> {
-  await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource) }]);
+  const { minted = false, ...audit } = options;
+  await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource), minted }]);
   write.audit({ ...audit, targetType: 'directory_user', targetId: id, after: resource });
   return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
 }
