@@ -132,27 +132,10 @@ export async function deleteDirectoryGroup(db: Executor, connectionId: string, i
     .execute();
 }
 
-/** Which of `memberIds` are already members of the group: one indexed probe per chunk. */
-export async function existingDirectoryMembers(
-  db: Executor,
-  connectionId: string,
-  groupId: string,
-  memberIds: readonly string[],
-): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < memberIds.length; i += chunkSize) {
-    const rows = await db
-      .selectFrom('directory_memberships')
-      .select('member_id')
-      .where('connection_id', '=', connectionId)
-      .where('group_id', '=', groupId)
-      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
-      .execute();
-    for (const row of rows) found.add(row.member_id);
-  }
-  return found;
-}
-
+/**
+ * Inserts membership rows and returns the member ids that were new; rows already there are skipped
+ * by the insert itself (ON CONFLICT DO NOTHING … RETURNING).
+ */
 export async function insertDirectoryMembers(
   db: Executor,
   rows: {
@@ -162,10 +145,18 @@ export async function insertDirectoryMembers(
     organization_id: string;
     member_type: 'user' | 'group';
   }[],
-): Promise<void> {
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
   for (const batch of statementBatches(rows, 512)) {
-    await db.insertInto('directory_memberships').values(batch).execute();
+    const returned = await db
+      .insertInto('directory_memberships')
+      .values(batch)
+      .onConflict((conflict) => conflict.columns(['connection_id', 'group_id', 'member_id']).doNothing())
+      .returning('member_id')
+      .execute();
+    for (const row of returned) inserted.add(row.member_id);
   }
+  return inserted;
 }
 
 export async function deleteDirectoryMembers(
@@ -207,7 +198,9 @@ export async function directoryUsersByIds(
   ids: readonly string[],
 ): Promise<Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[]> {
   const result: Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[] = [];
-  for (const batch of statementBatches(ids, 512)) {
+  // One query per chunk: the in-list is padded to a power of two (statement-shapes.ts).
+  for (let i = 0; i < ids.length; i += chunkSize) {
+    const batch = ids.slice(i, i + chunkSize);
     const rows = await db
       .selectFrom('directory_users')
       .select(['id', 'user_id', 'user_name'])

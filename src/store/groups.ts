@@ -61,7 +61,11 @@ async function membersAmong(db: Executor, groupId: string, userIds: readonly str
   return new Set(rows.map((row) => row.user_id));
 }
 
-/** Adds users to a group and returns those that were not members before. */
+/**
+ * Adds users to a group and returns those that were not members before. Rows already there are
+ * skipped by the insert itself (ON CONFLICT DO NOTHING … RETURNING), which also keeps two
+ * concurrent adds of one member from failing on PostgreSQL.
+ */
 export async function addGroupMembers(
   db: Executor,
   organizationId: string,
@@ -70,25 +74,21 @@ export async function addGroupMembers(
   now: string,
 ): Promise<string[]> {
   const added: string[] = [];
-  for (let i = 0; i < userIds.length; i += chunkSize) {
-    const chunk = [...new Set(userIds.slice(i, i + chunkSize))];
-    const present = await membersAmong(db, groupId, chunk);
-    const fresh = chunk.filter((id) => !present.has(id));
-    if (fresh.length === 0) continue;
-    for (const batch of statementBatches(fresh, 512)) {
-      await db
-        .insertInto('group_members')
-        .values(
-          batch.map((user_id) => ({
-            group_id: groupId,
-            user_id,
-            organization_id: organizationId,
-            created_at: now,
-          })),
-        )
-        .execute();
-    }
-    added.push(...fresh);
+  for (const batch of statementBatches([...new Set(userIds)], 512)) {
+    const rows = await db
+      .insertInto('group_members')
+      .values(
+        batch.map((user_id) => ({
+          group_id: groupId,
+          user_id,
+          organization_id: organizationId,
+          created_at: now,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['group_id', 'user_id']).doNothing())
+      .returning('user_id')
+      .execute();
+    for (const row of rows) added.push(row.user_id);
   }
   if (added.length > 0) await adjustMemberCount(db, groupId, added.length, now);
   return added;

@@ -4,7 +4,6 @@ import { memberTypes, stillReachPlatformGroup } from '../store/directory-members
 import {
   deleteDirectoryMembers,
   directoryUsersByIds,
-  existingDirectoryMembers,
   getDirectoryGroup,
   insertDirectoryMembers,
   pageDirectoryMembers,
@@ -31,17 +30,9 @@ export async function applyMembersAdd(
 ): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
   const unique = [...new Map(members.map((member) => [member.id, member])).values()];
-  const present = await existingDirectoryMembers(
+  const inserted = await insertDirectoryMembers(
     trx,
-    connectionId,
-    groupId,
-    unique.map((member) => member.id),
-  );
-  const fresh = unique.filter((member) => !present.has(member.id));
-  if (fresh.length === 0) return;
-  await insertDirectoryMembers(
-    trx,
-    fresh.map((member) => ({
+    unique.map((member) => ({
       connection_id: connectionId,
       group_id: groupId,
       member_id: member.id,
@@ -49,6 +40,8 @@ export async function applyMembersAdd(
       member_type: member.type,
     })),
   );
+  const fresh = unique.filter((member) => inserted.has(member.id));
+  if (fresh.length === 0) return;
   // Users coming into scope are created here and join all their groups, this one included.
   await redecideUsers(ctx, fresh, outcome);
   const group = await getDirectoryGroup(trx, connectionId, groupId);
