@@ -1,6 +1,6 @@
 /**
- * Replays Entra's provisioning pattern over HTTP against a running Roster, 16 requests in flight,
- * on SQLite (durable: WAL, synchronous=FULL) and PostgreSQL:
+ * Replays Entra's provisioning pattern over HTTP (node:http, keep-alive) against a running Roster,
+ * 16 requests in flight, on SQLite (durable: WAL, synchronous=FULL) and PostgreSQL:
  *   users      10,000 × (GET /Users?filter=userName eq, then POST /Users)
  *   groups     100 × (GET /Groups?filter=displayName eq, POST /Groups, PATCH Add members in batches of 100)
  *   replace    PATCH Replace of 10,000 users
@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { jsonClient } from './support/json-client.js';
 import { runPhase, type PhaseResult } from './support/load.js';
 import { startRosterProcess } from './support/roster-process.js';
 
@@ -18,19 +19,6 @@ const inFlight = 16;
 const userCount = Number(process.env.BENCH_USERS ?? 10_000);
 const largeGroupSize = Number(process.env.BENCH_LARGE_GROUP ?? 50_000);
 const engine = (process.env.BENCH_ENGINE ?? 'sqlite') as 'sqlite' | 'postgres';
-
-const scim = (base: string, token: string) => async (method: string, url: string, body?: unknown) => {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body ? { 'content-type': 'application/scim+json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-};
 
 const user = (n: number) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -61,7 +49,10 @@ async function main(): Promise<void> {
     ) as Record<string, string>;
   cli(['org', 'create', 'bench', '--name', 'Bench']);
   const connection = cli(['scim', 'connect', 'bench']);
-  const call = scim(String(connection.tenantUrl).split('?')[0] ?? '', String(connection.token));
+  const client = jsonClient(String(connection.tenantUrl).split('?')[0] ?? '', {
+    authorization: `Bearer ${String(connection.token)}`,
+  });
+  const call = client.call;
   const ids: string[] = [];
   const results: PhaseResult[] = [];
 
@@ -170,6 +161,7 @@ async function main(): Promise<void> {
   results.push(await singleMember(small, 'single-member PATCH on 10-member group'));
 
   const peakRssMb = roster.peakRssMb();
+  client.close();
   await roster.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
   const output = {
@@ -180,6 +172,7 @@ async function main(): Promise<void> {
     largeGroupSize,
     peakRssMb,
     date: new Date().toISOString(),
+    notes: 'load generator on the same 2 cores (node:http, keep-alive); Roster from the build',
     results,
   };
   fs.mkdirSync('bench/results', { recursive: true });
