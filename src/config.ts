@@ -18,6 +18,8 @@ export interface RosterConfig {
   readonly scimBodyLimitBytes: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** `GET /metrics` (Prometheus); with a token, scrapes must present it as a bearer token. */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,10 @@ export function loadConfig(
   );
   const smtpUrl = parseSmtpUrl(env.ROSTER_SMTP_URL);
   const mailFrom = env.ROSTER_MAIL_FROM ?? 'Roster <roster@localhost>';
+  const metrics = Object.freeze({
+    enabled: parseOneOf('ROSTER_METRICS', env.ROSTER_METRICS ?? 'on', ['on', 'off'] as const) === 'on',
+    token: parseMetricsToken(env.ROSTER_METRICS_TOKEN),
+  });
   return Object.freeze({
     port,
     host,
@@ -70,7 +76,16 @@ export function loadConfig(
     scimBodyLimitBytes,
     smtpUrl,
     mailFrom,
+    metrics,
   });
+}
+
+function parseMetricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) {
+    throw new ConfigError('ROSTER_METRICS_TOKEN', 'must be at least 16 characters without spaces');
+  }
+  return raw;
 }
 
 function parsePort(setting: string, raw: string | number): number {

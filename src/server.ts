@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { apiPlugin } from './api/api-plugin.js';
 import { scimPlugin } from './connectors/scim/plugin.js';
+import { registerMetrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { authPlugin } from './sso/auth-plugin.js';
 import { portalPlugin } from './web/portal-plugin.js';
@@ -19,6 +20,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     bodyLimit: runtime.config.scimBodyLimitBytes,
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerMetrics(app, runtime);
   await app.register(scimPlugin, { prefix: '/scim/v2', runtime });
   await app.register(apiPlugin, { prefix: '/api/v1', runtime });
   await app.register(authPlugin, { prefix: '/auth', runtime });

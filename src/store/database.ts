@@ -29,7 +29,16 @@ export interface Store {
    * transaction with row locks.
    */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Counts since the store was opened, for metrics. */
+  readonly stats: StoreStats;
   close(): Promise<void>;
+}
+
+export interface StoreStats {
+  /** Transactions that committed. */
+  transactions: number;
+  /** Durable commits: fewer than transactions on SQLite, where concurrent ones share a commit. */
+  commits: number;
 }
 
 export interface StoreOptions {
@@ -79,6 +88,7 @@ function openSqlite(options: StoreOptions): Store {
     engine: 'sqlite',
     db,
     transaction: (work) => groupCommit.run(work),
+    stats: groupCommit.stats,
     close: () => db.destroy(),
   };
 }
@@ -110,10 +120,17 @@ function openPostgres(databaseUrl: string, maxConnections = 10): Store {
   // listener that event would crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const stats: StoreStats = { transactions: 0, commits: 0 };
   return {
     engine: 'postgres',
     db,
-    transaction: (work) => db.transaction().execute(work),
+    transaction: async (work) => {
+      const result = await db.transaction().execute(work);
+      stats.transactions += 1;
+      stats.commits += 1;
+      return result;
+    },
+    stats,
     close: () => db.destroy(),
   };
 }

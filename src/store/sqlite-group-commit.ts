@@ -21,6 +21,7 @@ export class SqliteGroupCommit {
   readonly #db: Kysely<Database>;
   readonly #maxBatch: number;
   #queue: Pending[] = [];
+  readonly stats = { transactions: 0, commits: 0 };
   #running = false;
 
   constructor(db: Kysely<Database>, maxBatch = 64) {
@@ -73,6 +74,8 @@ export class SqliteGroupCommit {
       for (const { item } of done) item.reject(error);
       return;
     }
+    this.stats.commits += 1;
+    this.stats.transactions += done.length;
     for (const { item, value } of done) item.resolve(value);
   }
 }
