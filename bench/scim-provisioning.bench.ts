@@ -109,6 +109,19 @@ async function main(): Promise<void> {
       );
     }),
   );
+  // The same PATCH alone: what one costs without 15 others queued ahead of it on the one writer.
+  const solo = String(
+    (await call('POST', '/Groups', { displayName: 'One at a time', externalId: 'g-solo' })).body.id,
+  );
+  results.push(
+    await runPhase('groups: PATCH Add 100 members, 1 in flight', batchesPerGroup * 10, 1, async (b) => {
+      const members = ids.slice(b * 100, b * 100 + 100).map((value) => ({ $ref: null, value }));
+      return (
+        (await call('PATCH', `/Groups/${solo}`, patchOp({ op: 'Add', path: 'members', value: members })))
+          .status === 204
+      );
+    }),
+  );
 
   results.push(
     await runPhase('users: PATCH Replace', userCount, inFlight, async (i) => {
