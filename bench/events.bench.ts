@@ -109,7 +109,9 @@ async function main(): Promise<void> {
     engine === 'postgres'
       ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, ROSTER_DATA_DIR: dataDir }
       : { ROSTER_DATA_DIR: dataDir };
-  const runtime = await openRuntime(loadConfig({ ...env, LOG_LEVEL: 'silent' }), {
+  // The receiver listens on loopback, which webhooks may target only when allowed.
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent', ROSTER_WEBHOOKS_ALLOW_PRIVATE: 'on' });
+  const runtime = await openRuntime(config, {
     logger: createLogger('silent'),
   });
   const now = () => new Date().toISOString();

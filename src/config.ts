@@ -18,6 +18,11 @@ export interface RosterConfig {
   readonly scimBodyLimitBytes: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /**
+   * Whether webhooks may target loopback, private, link-local and other non-public addresses.
+   * Off by default: an organization admin must not reach the operator's internal network.
+   */
+  readonly webhooksAllowPrivate: boolean;
   /** `GET /metrics` (Prometheus); with a token, scrapes must present it as a bearer token. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
 }
@@ -61,6 +66,11 @@ export function loadConfig(
   );
   const smtpUrl = parseSmtpUrl(env.ROSTER_SMTP_URL);
   const mailFrom = env.ROSTER_MAIL_FROM ?? 'Roster <roster@localhost>';
+  const webhooksAllowPrivate =
+    parseOneOf('ROSTER_WEBHOOKS_ALLOW_PRIVATE', env.ROSTER_WEBHOOKS_ALLOW_PRIVATE ?? 'off', [
+      'on',
+      'off',
+    ] as const) === 'on';
   const metrics = Object.freeze({
     enabled: parseOneOf('ROSTER_METRICS', env.ROSTER_METRICS ?? 'on', ['on', 'off'] as const) === 'on',
     token: parseMetricsToken(env.ROSTER_METRICS_TOKEN),
@@ -76,6 +86,7 @@ export function loadConfig(
     scimBodyLimitBytes,
     smtpUrl,
     mailFrom,
+    webhooksAllowPrivate,
     metrics,
   });
 }

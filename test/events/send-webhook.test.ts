@@ -10,7 +10,8 @@ import { freePort } from '../support/roster.js';
 describe('one webhook attempt', () => {
   let server: http.Server;
   let base: string;
-  const agents = createWebhookAgents(4);
+  // The receiver is on loopback: private targets allowed here, refused in the test below.
+  const agents = createWebhookAgents(4, true);
   const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
   const send = (path: string, timeoutMs = 2_000) =>
     sendWebhook({
@@ -95,6 +96,37 @@ describe('one webhook attempt', () => {
     });
     assert.equal(result.ok, false);
     assert.match(result.error ?? '', /ECONNREFUSED/);
+  });
+
+  test('by default refuses to connect to a non-public address, also behind a name', async () => {
+    const guarded = createWebhookAgents(4, false);
+    const received: string[] = [];
+    const listener = (request: http.IncomingMessage) => received.push(request.url ?? '');
+    server.on('request', listener);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (const url of [`${base}/ok`, `http://localhost:${port}/ok`]) {
+        const result = await sendWebhook({
+          url,
+          secret,
+          messageId: 'm',
+          payload: '{}',
+          now: new Date(),
+          timeoutMs: 1000,
+          agents: guarded,
+        });
+        assert.equal(result.ok, false);
+        assert.equal(result.statusCode, null);
+        assert.match(
+          result.error ?? '',
+          /^refused: .* is not a public address \(ROSTER_WEBHOOKS_ALLOW_PRIVATE=on/,
+        );
+      }
+      assert.deepEqual(received, [], 'nothing reached the receiver');
+    } finally {
+      server.off('request', listener);
+      guarded.destroy();
+    }
   });
 });
 

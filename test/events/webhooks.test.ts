@@ -226,3 +226,36 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('Webhook targets on a Roster with the default settings', () => {
+  let roster: TestRoster;
+  let acme: Awaited<ReturnType<typeof organizationWithKey>>;
+  before(async () => {
+    roster = await startTestRoster('sqlite', { ROSTER_WEBHOOKS_ALLOW_PRIVATE: 'off' });
+    acme = await organizationWithKey(roster, 'acme');
+  });
+  after(() => roster.close());
+
+  test('refuses URLs naming loopback, private, link-local or metadata addresses, with a problem naming url', async () => {
+    for (const url of [
+      'http://127.0.0.1:9/hook',
+      'http://localhost/hook',
+      'http://[::1]/hook',
+      'http://10.0.0.5/hook',
+      'http://192.168.1.20/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::ffff:127.0.0.1]/hook',
+    ]) {
+      const refused = await acme.api.post<{ title: string; detail: string; errors?: { field: string }[] }>(
+        '/organizations/acme/webhooks',
+        { url },
+      );
+      assert.equal(refused.status, 400, url);
+      assert.match(refused.body.detail, /public address/, url);
+    }
+    const created = await acme.api.post('/organizations/acme/webhooks', {
+      url: 'https://hooks.example.com/roster',
+    });
+    assert.equal(created.status, 201);
+  });
+});

@@ -27,6 +27,8 @@ export async function startTestRoster(
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...(database.dataDir ? { ROSTER_DATA_DIR: database.dataDir } : {}),
     LOG_LEVEL: 'silent',
+    // Test receivers listen on loopback.
+    ROSTER_WEBHOOKS_ALLOW_PRIVATE: 'on',
     ...env,
   };
   const port = await freePort();

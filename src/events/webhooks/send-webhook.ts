@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { Webhook } from 'standardwebhooks';
 
 /**
@@ -25,10 +26,16 @@ export interface WebhookAgents {
   destroy(): void;
 }
 
-export function createWebhookAgents(maxSockets: number): WebhookAgents {
+/**
+ * Unless `allowPrivate`, the agents refuse to connect to loopback, private, link-local and cloud
+ * metadata addresses (request-filtering-agent). The check runs on the address DNS answered at
+ * connect time, so a public name that resolves to an internal address is refused too.
+ */
+export function createWebhookAgents(maxSockets: number, allowPrivate: boolean): WebhookAgents {
+  const filter = { allowPrivateIPAddress: allowPrivate, allowMetaIPAddress: allowPrivate };
   const agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets }),
+    http: new RequestFilteringHttpAgent({ keepAlive: true, maxSockets, ...filter }),
+    https: new RequestFilteringHttpsAgent({ keepAlive: true, maxSockets, ...filter }),
   };
   return {
     ...agents,
@@ -107,5 +114,11 @@ function describeError(error: unknown): string {
   const coded = error as { code?: string; name?: string; message?: string };
   if (coded.code === 'ABORT_ERR' || coded.name === 'AbortError') return 'timed out';
   const message = coded.message ?? String(error);
+  const refused = /^DNS lookup (\S+?)\(.*is not allowed\. Because,? It is (?:private|meta) IP address/.exec(
+    message,
+  );
+  if (refused) {
+    return `refused: ${refused[1]} is not a public address (ROSTER_WEBHOOKS_ALLOW_PRIVATE=on allows it)`;
+  }
   return (coded.code && !message.includes(coded.code) ? `${coded.code}: ${message}` : message).slice(0, 300);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { isoNow } from '../../clock.js';
 import { invalidInput, notFound } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
@@ -59,7 +60,7 @@ export async function createWebhookEndpoint(
   input: WebhookEndpointInput & { url: string },
   actor: Actor,
 ): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
-  const url = parseWebhookUrl(input.url);
+  const url = parseWebhookUrl(input.url, runtime.config.webhooksAllowPrivate);
   const eventTypes = parseEventTypes(input.eventTypes ?? []);
   const now = isoNow(runtime.clock);
   const id = randomUUID();
@@ -112,7 +113,8 @@ export async function updateWebhookEndpoint(
   return runtime.store.transaction(async (trx) => {
     const before = await getWebhookEndpoint(trx, organizationId, endpointId);
     const changes: Parameters<typeof store.updateWebhookEndpoint>[3] = { updated_at: now };
-    if (input.url !== undefined) changes.url = parseWebhookUrl(input.url);
+    if (input.url !== undefined)
+      changes.url = parseWebhookUrl(input.url, runtime.config.webhooksAllowPrivate);
     if (input.description !== undefined) changes.description = input.description;
     if (input.eventTypes !== undefined)
       changes.event_types = JSON.stringify(parseEventTypes(input.eventTypes));
@@ -189,8 +191,12 @@ export async function currentEventSeq(db: Executor, organizationId: string): Pro
   return Number(row.event_seq);
 }
 
-/** Receivers are reached over http(s) only, and URLs carrying credentials are refused. */
-export function parseWebhookUrl(raw: string): string {
+/**
+ * Receivers are reached over http(s) only, and URLs carrying credentials are refused. Unless
+ * private targets are allowed, a URL naming a non-public address (or localhost) is refused here;
+ * names that resolve to one are refused when a delivery connects (send-webhook.ts).
+ */
+export function parseWebhookUrl(raw: string, allowPrivate: boolean): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -202,7 +208,22 @@ export function parseWebhookUrl(raw: string): string {
   if (url.username !== '' || url.password !== '') {
     throw invalidInput('url must not contain credentials; receivers check the signature instead', 'url');
   }
+  if (!allowPrivate && namesNonPublicHost(url.hostname)) {
+    throw invalidInput(
+      `url must point at a public address, not ${url.hostname} (an operator can allow private ` +
+        'targets with ROSTER_WEBHOOKS_ALLOW_PRIVATE=on)',
+      'url',
+    );
+  }
   return url.toString();
+}
+
+function namesNonPublicHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (!ipaddr.isValid(host)) return false;
+  const address = ipaddr.process(host);
+  return address.range() !== 'unicast';
 }
 
 function parseEventTypes(types: readonly string[]): string[] {

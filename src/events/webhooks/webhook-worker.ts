@@ -51,7 +51,7 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
   // The lease outlives a request's timeout, so a delivery in flight is never claimed twice.
   const leaseMs = settings.requestTimeoutMs + 30_000;
   const secrets = new Map<string, { sealed: string; secret: string }>();
-  const agents = createWebhookAgents(settings.concurrency);
+  const agents = createWebhookAgents(settings.concurrency, runtime.config.webhooksAllowPrivate);
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
