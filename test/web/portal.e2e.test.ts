@@ -258,6 +258,8 @@ for (const engine of engines) {
       await page.getByText("Live · Entra's last request").waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: 'Create a new token' }).click();
       assert.match(await page.getByRole('textbox', { name: 'Secret Token' }).inputValue(), /^scim_/);
+      // The list reloads after the new token shows: wait for its second row before counting.
+      await page.locator('.tokens li').nth(1).waitFor();
       assert.equal(await page.locator('.tokens li').count(), 2);
       await shot('scim-live');
     });
