@@ -18,6 +18,23 @@ export function Field(props: InputHTMLAttributes<HTMLInputElement> & { label: st
   );
 }
 
+/** A list page's search box; `onChange` gets the text as typed. */
+export function SearchField(props: {
+  value: string;
+  placeholder: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field
+      label="Search"
+      type="search"
+      value={props.value}
+      placeholder={props.placeholder}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
 export function Select(props: {
   label: string;
   value: string;

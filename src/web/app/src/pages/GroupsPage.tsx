@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { listGroups } from '../api/people';
 import { PagedTable } from '../components/paged-table';
-import { Field, formatCount } from '../components/ui';
+import { SearchField, formatCount } from '../components/ui';
 import { Link } from '../router';
 import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
@@ -18,13 +18,11 @@ export function GroupsPage() {
     <section>
       <h1>Groups</h1>
       <div className="filters" role="search">
-        <Field
-          label="Search"
-          type="search"
+        <SearchField
           value={search}
           placeholder="Group name"
-          onChange={(e) => {
-            setSearch(e.target.value);
+          onChange={(value) => {
+            setSearch(value);
             pages.reset();
           }}
         />

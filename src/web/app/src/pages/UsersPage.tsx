@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { listUsers, userName } from '../api/people';
 import { PagedTable } from '../components/paged-table';
-import { Badge, Field, Select } from '../components/ui';
+import { Badge, SearchField, Select } from '../components/ui';
 import { Link } from '../router';
 import { useAsync, useCursorPages, useDebounced } from '../hooks';
 
@@ -26,13 +26,7 @@ export function UsersPage() {
     <section>
       <h1>Users</h1>
       <div className="filters" role="search">
-        <Field
-          label="Search"
-          type="search"
-          value={search}
-          placeholder="Name or email"
-          onChange={(e) => filter(setSearch)(e.target.value)}
-        />
+        <SearchField value={search} placeholder="Name or email" onChange={filter(setSearch)} />
         <Select
           label="Status"
           value={status}
