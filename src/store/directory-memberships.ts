@@ -1,15 +1,13 @@
 import { sql } from 'kysely';
 import type { DirectoryGroupFacts } from '../domain/policy/policy.js';
 import type { Executor } from './database.js';
-import { statementBatches } from './statement-shapes.js';
+import { chunks } from './statement-shapes.js';
 
 /**
  * Membership queries policy needs beyond the SCIM view: a user's groups (and the groups above
  * them, for nested scope), the users below a group, and which users still reach a platform group
  * through another directory group. Each walks the `(connection_id, member_id)` or primary-key index.
  */
-
-const chunkSize = 500;
 
 /** Groups that directly contain any of `memberIds`. */
 export async function parentGroupIds(
@@ -18,12 +16,12 @@ export async function parentGroupIds(
   memberIds: readonly string[],
 ): Promise<string[]> {
   const found = new Set<string>();
-  for (let i = 0; i < memberIds.length; i += chunkSize) {
+  for (const chunk of chunks(memberIds)) {
     const rows = await db
       .selectFrom('directory_memberships')
       .select('group_id')
       .where('connection_id', '=', connectionId)
-      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .where('member_id', 'in', chunk)
       .execute();
     for (const row of rows) found.add(row.group_id);
   }
@@ -37,13 +35,13 @@ export async function membersOfGroups(
   groupIds: readonly string[],
 ): Promise<{ member_id: string; member_type: 'user' | 'group' }[]> {
   const rows: { member_id: string; member_type: 'user' | 'group' }[] = [];
-  for (let i = 0; i < groupIds.length; i += chunkSize) {
+  for (const chunk of chunks(groupIds)) {
     rows.push(
       ...(await db
         .selectFrom('directory_memberships')
         .select(['member_id', 'member_type'])
         .where('connection_id', '=', connectionId)
-        .where('group_id', 'in', groupIds.slice(i, i + chunkSize))
+        .where('group_id', 'in', chunk)
         .execute()),
     );
   }
@@ -58,13 +56,13 @@ export async function memberTypes(
   memberIds: readonly string[],
 ): Promise<Map<string, 'user' | 'group'>> {
   const types = new Map<string, 'user' | 'group'>();
-  for (let i = 0; i < memberIds.length; i += chunkSize) {
+  for (const chunk of chunks(memberIds)) {
     const rows = await db
       .selectFrom('directory_memberships')
       .select(['member_id', 'member_type'])
       .where('connection_id', '=', connectionId)
       .where('group_id', '=', groupId)
-      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .where('member_id', 'in', chunk)
       .execute();
     for (const row of rows) types.set(row.member_id, row.member_type);
   }
@@ -77,12 +75,12 @@ export async function directoryGroupFacts(
   groupIds: readonly string[],
 ): Promise<DirectoryGroupFacts[]> {
   const facts: DirectoryGroupFacts[] = [];
-  for (let i = 0; i < groupIds.length; i += chunkSize) {
+  for (const chunk of chunks(groupIds)) {
     const rows = await db
       .selectFrom('directory_groups')
       .select(['id', 'external_id', 'display_name'])
       .where('connection_id', '=', connectionId)
-      .where('id', 'in', groupIds.slice(i, i + chunkSize))
+      .where('id', 'in', chunk)
       .execute();
     for (const row of rows)
       facts.push({ id: row.id, externalId: row.external_id, displayName: row.display_name });
@@ -101,7 +99,7 @@ export async function stillReachPlatformGroup(
   directoryUserIds: readonly string[],
 ): Promise<Set<string>> {
   const kept = new Set<string>();
-  for (let i = 0; i < directoryUserIds.length; i += chunkSize) {
+  for (const chunk of chunks(directoryUserIds)) {
     const rows = await db
       .selectFrom('directory_memberships as m')
       .innerJoin('directory_groups as g', (join) =>
@@ -110,7 +108,7 @@ export async function stillReachPlatformGroup(
       .select('m.member_id')
       .where('m.connection_id', '=', connectionId)
       .where('g.group_id', '=', platformGroupId)
-      .where('m.member_id', 'in', directoryUserIds.slice(i, i + chunkSize))
+      .where('m.member_id', 'in', chunk)
       .execute();
     for (const row of rows) kept.add(row.member_id);
   }
@@ -135,7 +133,7 @@ export async function platformGroupsOfDirectoryUsers(
   directoryUserIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   const groups = new Map<string, Set<string>>();
-  for (const batch of statementBatches(directoryUserIds, 512)) {
+  for (const batch of chunks(directoryUserIds)) {
     const rows = await db
       .selectFrom('directory_memberships as m')
       .innerJoin('directory_groups as g', (join) =>

@@ -2,7 +2,7 @@ import type { SourceUser } from '../domain/source-user.js';
 import type { Selectable } from 'kysely';
 import type { Executor } from './database.js';
 import type { DirectoryUserPolicyTable } from './schema.js';
-import { statementBatches } from './statement-shapes.js';
+import { chunks } from './statement-shapes.js';
 
 /**
  * What the engine remembers of each directory user for policy: the source user as its connector
@@ -36,7 +36,7 @@ export async function directoryUserPolicies(
   directoryUserIds: readonly string[],
 ): Promise<Map<string, DirectoryUserPolicy>> {
   const policies = new Map<string, DirectoryUserPolicy>();
-  for (const batch of statementBatches(directoryUserIds, 512)) {
+  for (const batch of chunks(directoryUserIds)) {
     const rows = await db
       .selectFrom('directory_user_policy')
       .selectAll()

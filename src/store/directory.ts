@@ -2,14 +2,12 @@ import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { DirectoryGroupRow, DirectoryUserRow } from './schema.js';
 import { isUniqueViolation, violatedConstraint } from './unique-violation.js';
-import { statementBatches } from './statement-shapes.js';
+import { chunks, statementBatches } from './statement-shapes.js';
 
 /**
  * Directory objects: what a connection's source says, stored as received and keyed by the
  * source's id. For SCIM these are the resources Entra reads back.
  */
-
-const chunkSize = 500;
 
 export async function getDirectoryUser(
   db: Executor,
@@ -31,7 +29,7 @@ export async function getDirectoryUsers(
   ids: readonly string[],
 ): Promise<DirectoryUserRow[]> {
   const result: DirectoryUserRow[] = [];
-  for (const batch of statementBatches(ids, 512)) {
+  for (const batch of chunks(ids)) {
     result.push(
       ...(await db
         .selectFrom('directory_users')
@@ -165,12 +163,12 @@ export async function deleteDirectoryMembers(
   groupId: string,
   memberIds: readonly string[],
 ): Promise<void> {
-  for (let i = 0; i < memberIds.length; i += chunkSize) {
+  for (const chunk of chunks(memberIds)) {
     await db
       .deleteFrom('directory_memberships')
       .where('connection_id', '=', connectionId)
       .where('group_id', '=', groupId)
-      .where('member_id', 'in', memberIds.slice(i, i + chunkSize))
+      .where('member_id', 'in', chunk)
       .execute();
   }
 }
@@ -198,9 +196,7 @@ export async function directoryUsersByIds(
   ids: readonly string[],
 ): Promise<Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[]> {
   const result: Pick<DirectoryUserRow, 'id' | 'user_id' | 'user_name'>[] = [];
-  // One query per chunk: the in-list is padded to a power of two (statement-shapes.ts).
-  for (let i = 0; i < ids.length; i += chunkSize) {
-    const batch = ids.slice(i, i + chunkSize);
+  for (const batch of chunks(ids)) {
     const rows = await db
       .selectFrom('directory_users')
       .select(['id', 'user_id', 'user_name'])

@@ -1,10 +1,8 @@
 import type { Executor } from './database.js';
 import type { GroupRow } from './schema.js';
-import { statementBatches } from './statement-shapes.js';
+import { chunks, statementBatches } from './statement-shapes.js';
 
 /** The platform's groups; memberships are rows and `member_count` is kept beside them. */
-
-const chunkSize = 500;
 
 export async function findGroup(
   db: Executor,
@@ -102,8 +100,8 @@ export async function removeGroupMembers(
   now: string,
 ): Promise<string[]> {
   const removed: string[] = [];
-  for (let i = 0; i < userIds.length; i += chunkSize) {
-    const ids = [...(await membersAmong(db, groupId, [...new Set(userIds.slice(i, i + chunkSize))]))];
+  for (const chunk of chunks(userIds)) {
+    const ids = [...(await membersAmong(db, groupId, [...new Set(chunk)]))];
     if (ids.length === 0) continue;
     await db
       .deleteFrom('group_members')

@@ -22,6 +22,19 @@ import {
  * With lengths limited to powers of two, a query has at most a dozen shapes.
  */
 
+/**
+ * Keys per `in (…)` read. Reads need no power-of-two batches: the plugin below pads each list, so
+ * one query per 512 keys keeps the shapes few.
+ */
+export const inListSize = 512;
+
+/** Splits items into consecutive chunks of at most `size` (an in-list's worth by default). */
+export function chunks<T>(items: readonly T[], size = inListSize): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Splits rows into batches of `max`, then the rest into power-of-two sizes (64, 32, … 1). */
 export function statementBatches<T>(rows: readonly T[], max: number): T[][] {
   const batches: T[][] = [];

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { NewUserRow, UserRow, UserUpdate } from './schema.js';
-import { statementBatches } from './statement-shapes.js';
+import { chunks } from './statement-shapes.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** The platform's own users. Every query is scoped by organization. */
@@ -32,7 +32,7 @@ export async function usersByIds(
   ids: readonly string[],
 ): Promise<UserRow[]> {
   const users: UserRow[] = [];
-  for (const batch of statementBatches(ids, 512)) {
+  for (const batch of chunks(ids)) {
     users.push(
       ...(await db
         .selectFrom('users')
@@ -55,7 +55,7 @@ export async function usersByExternalIds(
   externalIds: readonly string[],
 ): Promise<Map<string, UserRow>> {
   const users = new Map<string, UserRow>();
-  for (const batch of statementBatches(externalIds, 512)) {
+  for (const batch of chunks(externalIds)) {
     const rows = await db
       .selectFrom('users')
       .selectAll()
@@ -75,7 +75,7 @@ export async function emailOwners(
   emailKeys: readonly string[],
 ): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
-  for (const batch of statementBatches(emailKeys, 512)) {
+  for (const batch of chunks(emailKeys)) {
     const rows = await db
       .selectFrom('users')
       .select(['id', 'email_key'])

@@ -1,19 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import { chunks } from '../../store/statement-shapes.js';
 import type { Change } from '../../sync/change.js';
 import { GraphError } from './graph-error.js';
 import { graphGroupChanges, groupSelect, memberChanges, type GraphGroup } from './graph-group.js';
 import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
 import type { ResourceHandler } from './pull-resource.js';
 import type { PullSession } from './pull-session.js';
-import {
-  chunks,
-  clearMarks,
-  markSeen,
-  unseenMemberships,
-  unseenObjects,
-  type SyncState,
-} from './sync-state.js';
+import { clearMarks, markSeen, unseenMemberships, unseenObjects, type SyncState } from './sync-state.js';
 
 /**
  * `groups/delta` with `members@delta`. A large group repeats across pages with different member

@@ -1,7 +1,7 @@
 import type { GraphPage } from './graph-client.js';
 import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
 import type { PullProgress, PullSession } from './pull-session.js';
-import { chunks } from './sync-state.js';
+import { chunks } from '../../store/statement-shapes.js';
 
 /**
  * Users of a scoped connection: the members of the groups in scope (transitive ones when nesting

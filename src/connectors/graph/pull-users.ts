@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import { chunks } from '../../store/statement-shapes.js';
 import type { Change } from '../../sync/change.js';
 import { graphUserChange, userSelect, type GraphUser } from './graph-user.js';
 import type { ResourceHandler } from './pull-resource.js';
 import type { PullSession } from './pull-session.js';
-import { chunks, clearMarks, markSeen, unseenObjects, type SyncState } from './sync-state.js';
+import { clearMarks, markSeen, unseenObjects, type SyncState } from './sync-state.js';
 
 /** `users/delta`: each user becomes an upsert, each `@removed` a delete (policy decides deactivate or delete). */
 export function usersHandler(session: PullSession): ResourceHandler<GraphUser> {

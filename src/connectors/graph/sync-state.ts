@@ -12,8 +12,6 @@ export type GraphResource = 'users' | 'groups';
 
 export type SyncState = Omit<GraphSyncStateRow, 'connection_id' | 'resource' | 'updated_at'>;
 
-const chunkSize = 500;
-
 export async function loadSyncState(
   db: Executor,
   connectionId: string,
@@ -158,10 +156,4 @@ export async function hasDirectoryObjects(
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-export function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
