@@ -48,15 +48,18 @@ async function applyAll(ctx: ApplyContext, changes: readonly Change[]): Promise<
   const outcome = new Outcome();
   for (let i = 0; i < changes.length;) {
     const run = userUpsertRun(changes, i);
-    if (run.length < 2) {
+    const minted = new Set(run.flatMap((change) => (change.minted === true ? [change.user.id] : [])));
+    if (run.length < 2 && minted.size === 0) {
       await applyChange(ctx, changes[i] as Change, outcome);
       i += 1;
       continue;
     }
-    // A page of users reads what it needs in a few queries, not a few per user.
+    // A page of users reads what it needs in a few queries, not a few per user; a minted id
+    // needs none.
     const userPrefetch = await UserPrefetch.load(
       ctx,
       run.map((change) => change.user),
+      minted,
     );
     for (const change of run) await applyUserUpsert({ ...ctx, userPrefetch }, change.user, outcome);
     i += run.length;
@@ -80,10 +83,8 @@ function userUpsertRun(
 
 async function applyChange(ctx: ApplyContext, change: Change, outcome: Outcome): Promise<void> {
   switch (change.kind) {
-    case 'user.upsert': {
-      const userPrefetch = change.minted === true ? UserPrefetch.minted([change.user.id]) : ctx.userPrefetch;
-      return applyUserUpsert({ ...ctx, userPrefetch }, change.user, outcome);
-    }
+    case 'user.upsert':
+      return applyUserUpsert(ctx, change.user, outcome);
     case 'user.delete':
       return applyUserDelete(ctx, change.id, outcome);
     case 'group.upsert':

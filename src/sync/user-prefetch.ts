@@ -37,10 +37,23 @@ export class UserPrefetch {
   readonly #platformGroups = new Map<string, string[]>();
   #valid = true;
 
-  static async load(scope: Scope, inputs: readonly DirectoryUserInput[]): Promise<UserPrefetch> {
+  /**
+   * `minted`: ids made by the request itself (a SCIM POST). No directory row, policy state or
+   * membership can refer to an id that did not exist before, so they are known absent unread.
+   */
+  static async load(
+    scope: Scope,
+    inputs: readonly DirectoryUserInput[],
+    minted: ReadonlySet<string> = new Set(),
+  ): Promise<UserPrefetch> {
     const prefetch = new UserPrefetch();
     const { trx, organizationId, connectionId } = scope;
-    const ids = unique(inputs.map((input) => input.id));
+    for (const id of minted) {
+      prefetch.#directoryUsers.set(id, undefined);
+      prefetch.#policies.set(id, undefined);
+      prefetch.#platformGroups.set(id, []);
+    }
+    const ids = unique(inputs.map((input) => input.id)).filter((id) => !minted.has(id));
     const rows = new Map((await getDirectoryUsers(trx, connectionId, ids)).map((row) => [row.id, row]));
     const policies = await directoryUserPolicies(trx, connectionId, ids);
     const groups = await platformGroupsOfDirectoryUsers(trx, connectionId, ids);
@@ -61,20 +74,6 @@ export class UserPrefetch {
     const emailKeys = unique(inputs.flatMap((input) => (input.emailKey ? [input.emailKey] : [])));
     const owners = await emailOwners(trx, organizationId, emailKeys);
     for (const key of emailKeys) prefetch.#emailOwners.set(key, owners.get(key));
-    return prefetch;
-  }
-
-  /**
-   * For ids minted by the request itself: no directory row, policy state or membership can refer
-   * to an id that did not exist before, so there is nothing to read for them.
-   */
-  static minted(ids: readonly string[]): UserPrefetch {
-    const prefetch = new UserPrefetch();
-    for (const id of ids) {
-      prefetch.#directoryUsers.set(id, undefined);
-      prefetch.#policies.set(id, undefined);
-      prefetch.#platformGroups.set(id, []);
-    }
     return prefetch;
   }
 
