@@ -1,39 +1,26 @@
 /**
- * The Graph pull against the Entra emulator (a separate process, so Roster's memory is its own):
+ * The Graph pull against the Entra emulator, each side in its own process:
  *   download   a bare client fetching the same users/delta and groups/delta pages, no database
  *   full       Roster's first sync of the tenant through the road
  *   delta      a round after 100 users changed
+ * Roster runs as an operator runs it: `roster serve` from the build (scripts/bench.mjs builds
+ * first), set up with the CLI, the sync started and watched over the REST API. Its peak RSS is
+ * the server's own (VmHWM), free of this script, the download client and the TypeScript loader.
+ * Timings are the run's own record (created → finished), so polling adds nothing to them.
  * Targets (issue 3): full ≤ 2× download, peak RSS ≤ 300 MB, delta ≤ 2 s whatever the size.
  * Sizes: BENCH_GRAPH_USERS (100,000), BENCH_GRAPH_GROUPS (1,000).
  * Writes bench/results/graph-pull-<engine>.json; scripts/bench.mjs gathers BENCHMARKS.md.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import type { Runtime } from '../src/runtime.js';
-
-// Roster runs from its build, as `npm start` runs it (scripts/bench.mjs builds first): the source
-// under tsx would add the compiler's memory to the peak RSS measured here.
-const load = <T>(module: string): Promise<T> => import(`../dist/${module}.js`) as Promise<T>;
-const { loadConfig } = await load<typeof import('../src/config.js')>('config');
-const { createGraphConnection } = await load<typeof import('../src/connectors/graph/graph-connections.js')>(
-  'connectors/graph/graph-connections',
-);
-const { groupSelect } = await load<typeof import('../src/connectors/graph/graph-group.js')>(
-  'connectors/graph/graph-group',
-);
-const { userSelect } = await load<typeof import('../src/connectors/graph/graph-user.js')>(
-  'connectors/graph/graph-user',
-);
-const { createLogger } = await load<typeof import('../src/logger.js')>('logger');
-const { openRuntime } = await load<typeof import('../src/runtime.js')>('runtime');
-const { createOrganization } =
-  await load<typeof import('../src/store/organizations.js')>('store/organizations');
-const { startSyncRun, waitForSyncRun } =
-  await load<typeof import('../src/sync/runs/start-sync-run.js')>('sync/runs/start-sync-run');
+import { setTimeout as sleep } from 'node:timers/promises';
+import { groupSelect } from '../src/connectors/graph/graph-group.js';
+import { userSelect } from '../src/connectors/graph/graph-user.js';
+import { startRosterProcess, type RosterProcess } from './support/roster-process.js';
 
 const engine = (process.env.BENCH_ENGINE ?? 'sqlite') as 'sqlite' | 'postgres';
 const users = Number(process.env.BENCH_GRAPH_USERS ?? 100_000);
@@ -48,8 +35,16 @@ interface EmulatorSettings {
   clientSecret: string;
 }
 
+interface SyncRun {
+  id: string;
+  status: string;
+  createdAt: string;
+  finishedAt: string | null;
+  counts: Record<string, number>;
+  errors: unknown[];
+}
+
 const round = (n: number) => Math.round(n * 100) / 100;
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function startEmulatorProcess(): Promise<{ settings: EmulatorSettings; stop(): void }> {
   const child = spawn(
@@ -109,49 +104,70 @@ async function bareDownload(settings: EmulatorSettings): Promise<number> {
   return objects;
 }
 
-async function timedSync(runtime: Runtime, connectionId: string) {
-  const started = performance.now();
-  const run = await waitForSyncRun(runtime, await startSyncRun(runtime, connectionId, { trigger: 'manual' }));
+/** Starts a sync over the REST API and waits for it; seconds are the run's own record. */
+async function timedSync(roster: RosterProcess, api: string, key: string, connectionId: string) {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const started = await fetch(`${api}/connections/${connectionId}/sync`, {
+    method: 'POST',
+    headers,
+    body: '{}',
+  });
+  if (started.status !== 202)
+    throw new Error(`sync did not start: ${started.status} ${await started.text()}`);
+  let run = (await started.json()) as SyncRun;
+  while (run.finishedAt === null) {
+    await sleep(50);
+    run = (await (await fetch(`${api}/runs/${run.id}`, { headers })).json()) as SyncRun;
+  }
   if (run.status !== 'succeeded')
     throw new Error(`the run ${run.status}: ${JSON.stringify(run.errors.slice(0, 3))}`);
-  return { run, seconds: (performance.now() - started) / 1000 };
+  return {
+    run,
+    seconds: (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000,
+    rss: roster.peakRssMb(),
+  };
 }
 
 async function main(): Promise<void> {
   const emulator = await startEmulatorProcess();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-bench-graph-'));
-  const env = {
-    ROSTER_DATA_DIR: dataDir,
-    ...(engine === 'postgres' ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-  };
-  const runtime = await openRuntime(loadConfig({ ...env, LOG_LEVEL: 'silent' }), {
-    logger: createLogger('silent'),
-  });
+  const env: NodeJS.ProcessEnv =
+    engine === 'postgres' ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { ROSTER_DATA_DIR: dataDir };
+  const roster = await startRosterProcess(env, 19000 + Math.floor(Math.random() * 1000));
   try {
     const { settings } = emulator;
-    let started = performance.now();
+    const started = performance.now();
     const downloaded = await bareDownload(settings);
     const downloadSeconds = (performance.now() - started) / 1000;
 
-    await createOrganization(runtime.store.db, {
-      slug: 'bench',
-      name: 'Bench',
-      now: new Date().toISOString(),
-    });
-    const { connectionId } = await createGraphConnection(
-      runtime,
+    const cli = (args: string[]) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['bin/roster.js', ...args, '--json'], {
+          env: roster.env,
+          encoding: 'utf8',
+        }),
+      ) as Record<string, string>;
+    cli(['org', 'create', 'bench', '--name', 'Bench']);
+    const { connectionId } = cli([
+      'graph',
+      'connect',
       'bench',
-      {
-        tenantId: settings.tenantId,
-        clientId: settings.clientId,
-        clientSecret: settings.clientSecret,
-        loginUrl: settings.loginUrl,
-        graphUrl: settings.graphUrl,
-      },
-      { type: 'system', id: null },
-    );
-    const full = await timedSync(runtime, connectionId);
-    const fullRss = peakRssMb();
+      '--tenant-id',
+      settings.tenantId,
+      '--client-id',
+      settings.clientId,
+      '--client-secret',
+      settings.clientSecret,
+      '--login-url',
+      settings.loginUrl,
+      '--graph-url',
+      settings.graphUrl,
+      '--interval',
+      'off',
+    ]);
+    const { key } = cli(['apikey', 'create', 'bench', '--name', 'bench']);
+    const api = `${roster.url}/api/v1/organizations/bench`;
+    const full = await timedSync(roster, api, String(key), String(connectionId));
 
     const listed = (await (await fetch(`${settings.url}/_emulator/users?offset=0&limit=100`)).json()) as {
       value: { id: string }[];
@@ -164,8 +180,7 @@ async function main(): Promise<void> {
         body: JSON.stringify({ jobTitle: 'Benchmarked' }),
       });
     }
-    started = performance.now();
-    const delta = await timedSync(runtime, connectionId);
+    const delta = await timedSync(roster, api, String(key), String(connectionId));
     const c = full.run.counts;
     const results = [
       {
@@ -182,7 +197,7 @@ async function main(): Promise<void> {
         usersCreated: c.usersCreated ?? 0,
         groupsCreated: c.groupsCreated ?? 0,
         membershipsAdded: c.membershipsAdded ?? 0,
-        peakRssMb: fullRss,
+        peakRssMb: full.rss,
       },
       {
         phase: `delta round (${ids.length} users changed)`,
@@ -196,16 +211,16 @@ async function main(): Promise<void> {
       users,
       groups,
       fullOverDownload: round(full.seconds / downloadSeconds),
-      peakRssMb: peakRssMb(),
+      peakRssMb: roster.peakRssMb(),
       notes:
-        'emulator in its own process on loopback; Roster in process; targets: full ≤ 2× download, RSS ≤ 300 MB, delta ≤ 2 s',
+        'emulator, download client and Roster (roster serve from the build) each in its own process on loopback; targets: full ≤ 2× download, RSS ≤ 300 MB, delta ≤ 2 s',
       results,
     };
     fs.mkdirSync('bench/results', { recursive: true });
     fs.writeFileSync(`bench/results/graph-pull-${engine}.json`, `${JSON.stringify(report, null, 2)}\n`);
     console.table(results);
   } finally {
-    await runtime.close();
+    await roster.stop();
     emulator.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
+import { limitHeapGrowth } from '../heap-growth.js';
 import { RosterError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 
@@ -8,6 +9,7 @@ import { registerCommands } from './commands/index.js';
  * DATABASE_URL / ROSTER_DATA_DIR), also while the server runs.
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  limitHeapGrowth();
   const program = new Command('roster')
     .description('Directory sync for SaaS platforms: Microsoft Entra ID via SCIM push and Graph pull')
     .option('--data <dir>', 'data folder for the embedded SQLite database (ROSTER_DATA_DIR)')
