@@ -2,7 +2,7 @@ import type { SourceUser } from '../domain/source-user.js';
 import type { Selectable } from 'kysely';
 import type { Executor } from './database.js';
 import type { DirectoryUserPolicyTable } from './schema.js';
-import { chunks } from './statement-shapes.js';
+import { chunks, statementBatches } from './statement-shapes.js';
 
 /**
  * What the engine remembers of each directory user for policy: the source user as its connector
@@ -56,28 +56,49 @@ function policyOf(row: Selectable<DirectoryUserPolicyTable>): DirectoryUserPolic
   };
 }
 
+export interface PolicyKey {
+  organizationId: string;
+  connectionId: string;
+  directoryUserId: string;
+}
+
 export async function saveDirectoryUserPolicy(
   db: Executor,
-  key: { organizationId: string; connectionId: string; directoryUserId: string },
+  key: PolicyKey,
   state: DirectoryUserPolicy,
   now: string,
 ): Promise<void> {
-  const values = {
+  await saveDirectoryUserPolicies(db, [{ key, state, now }]);
+}
+
+/** Inserts or replaces the policy state of several directory users, many rows per statement. */
+export async function saveDirectoryUserPolicies(
+  db: Executor,
+  entries: readonly { key: PolicyKey; state: DirectoryUserPolicy; now: string }[],
+): Promise<void> {
+  const rows = entries.map(({ key, state, now }) => ({
+    connection_id: key.connectionId,
+    directory_user_id: key.directoryUserId,
+    organization_id: key.organizationId,
     source: JSON.stringify(state.source),
     in_scope: state.inScope ? 1 : 0,
     delete_after: state.deleteAfter,
     updated_at: now,
-  };
-  await db
-    .insertInto('directory_user_policy')
-    .values({
-      connection_id: key.connectionId,
-      directory_user_id: key.directoryUserId,
-      organization_id: key.organizationId,
-      ...values,
-    })
-    .onConflict((oc) => oc.columns(['connection_id', 'directory_user_id']).doUpdateSet(values))
-    .execute();
+  }));
+  for (const batch of statementBatches(rows, 256)) {
+    await db
+      .insertInto('directory_user_policy')
+      .values(batch)
+      .onConflict((oc) =>
+        oc.columns(['connection_id', 'directory_user_id']).doUpdateSet((eb) => ({
+          source: eb.ref('excluded.source'),
+          in_scope: eb.ref('excluded.in_scope'),
+          delete_after: eb.ref('excluded.delete_after'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
 }
 
 export async function deleteDirectoryUserPolicy(

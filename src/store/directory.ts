@@ -78,6 +78,24 @@ export async function saveDirectoryUser(db: Executor, row: DirectoryUserRow, isN
   }
 }
 
+/**
+ * Inserts new directory users, many rows per statement. A taken userName or id fails them all:
+ * a Graph page then replays change by change (`applyPage`) to find which object it was.
+ */
+export async function insertDirectoryUsers(db: Executor, rows: readonly DirectoryUserRow[]): Promise<void> {
+  if (rows.length === 1) return saveDirectoryUser(db, rows[0] as DirectoryUserRow, true);
+  try {
+    for (const batch of statementBatches(rows, 256))
+      await db.insertInto('directory_users').values(batch).execute();
+  } catch (error) {
+    if (isUniqueViolation(error) && /user_name/.test(violatedConstraint(error))) {
+      throw conflict('A userName in this batch is already taken', 'userName');
+    }
+    if (isUniqueViolation(error)) throw conflict('A user id in this batch already exists', 'id');
+    throw error;
+  }
+}
+
 export async function saveDirectoryGroup(
   db: Executor,
   row: DirectoryGroupRow,

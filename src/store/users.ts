@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { NewUserRow, UserRow, UserUpdate } from './schema.js';
-import { chunks } from './statement-shapes.js';
+import { chunks, statementBatches } from './statement-shapes.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** The platform's own users. Every query is scoped by organization. */
@@ -105,6 +105,18 @@ export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
     await db.insertInto('users').values(row).execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken(row.email);
+    throw error;
+  }
+}
+
+/** Inserts new platform users, many rows per statement; a taken email fails them all. */
+export async function insertUsers(db: Executor, rows: readonly NewUserRow[]): Promise<void> {
+  if (rows.length === 1) return insertUser(db, rows[0] as NewUserRow);
+  try {
+    for (const batch of statementBatches(rows, 256)) await db.insertInto('users').values(batch).execute();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict('An email in this batch is already used by another user of this organization', 'emails');
     throw error;
   }
 }

@@ -62,6 +62,7 @@ async function applyAll(ctx: ApplyContext, changes: readonly Change[]): Promise<
       minted,
     );
     for (const change of run) await applyUserUpsert({ ...ctx, userPrefetch }, change.user, outcome);
+    await userPrefetch.flush();
     i += run.length;
   }
   return outcome;

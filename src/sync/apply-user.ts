@@ -26,7 +26,7 @@ export async function applyUserUpsert(
   outcome: Outcome,
 ): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
-  const existing = await knownOr(ctx.userPrefetch?.directoryUser(input.id), () =>
+  const existing = await knownOr(ctx.userPrefetch, ctx.userPrefetch?.directoryUser(input.id), () =>
     getDirectoryUser(trx, connectionId, input.id),
   );
   const row = {
@@ -44,14 +44,18 @@ export async function applyUserUpsert(
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
-  await saveDirectoryUser(trx, row, existing === undefined);
-  ctx.userPrefetch?.wroteDirectoryUser(input.id);
+  if (existing === undefined && ctx.userPrefetch !== undefined) {
+    await ctx.userPrefetch.holdDirectoryUser(row);
+  } else {
+    await saveDirectoryUser(trx, row, existing === undefined);
+    ctx.userPrefetch?.wroteDirectoryUser(input.id);
+  }
   await projectDirectoryUser(ctx, row, input.source, outcome, ctx.onReject);
 }
 
 export async function applyUserDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
-  ctx.userPrefetch?.forget();
+  await ctx.userPrefetch?.forget();
   const existing = await getDirectoryUser(trx, connectionId, id);
   if (!existing) throw new RosterError('not_found', `User "${id}" was not found`);
   // A user gone from the directory has left its groups there too: the platform groups follow, as

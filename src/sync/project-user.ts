@@ -3,7 +3,12 @@ import { decideUser, emailFieldOf } from '../domain/policy/decide-user.js';
 import type { PlatformUserFields, SourceUser } from '../domain/source-user.js';
 import { toUserView } from '../domain/views.js';
 import { invalidInput } from '../errors.js';
-import { getDirectoryUserPolicy, saveDirectoryUserPolicy } from '../store/directory-user-policy.js';
+import {
+  getDirectoryUserPolicy,
+  saveDirectoryUserPolicy,
+  type DirectoryUserPolicy,
+  type PolicyKey,
+} from '../store/directory-user-policy.js';
 import { platformGroupsOfDirectoryUser } from '../store/directory-memberships.js';
 import { addGroupMembers } from '../store/groups.js';
 import type { UserRow } from '../store/schema.js';
@@ -29,13 +34,13 @@ export async function projectDirectoryUser(
   const { trx, organizationId, connectionId } = ctx;
   const key = { organizationId, connectionId, directoryUserId: directoryUser.id };
   const prefetch = ctx.userPrefetch;
-  const previous = await knownOr(prefetch?.policy(directoryUser.id), () =>
+  const previous = await knownOr(prefetch, prefetch?.policy(directoryUser.id), () =>
     getDirectoryUserPolicy(trx, connectionId, directoryUser.id),
   );
   const decision = decideUser(ctx.policy, source, await loadUserGroups(ctx, directoryUser.id));
   const linkedId = directoryUser.user_id;
   let user = linkedId
-    ? await knownOr(prefetch?.user(linkedId), () => findUser(trx, organizationId, linkedId))
+    ? await knownOr(prefetch, prefetch?.user(linkedId), () => findUser(trx, organizationId, linkedId))
     : undefined;
 
   if (decision.action === 'exclude') {
@@ -45,18 +50,16 @@ export async function projectDirectoryUser(
       user !== undefined && user.source_connection_id === connectionId
         ? await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome)
         : null;
-    await saveDirectoryUserPolicy(trx, key, { source, inScope: false, deleteAfter }, ctx.now);
-    prefetch?.wrotePolicy(directoryUser.id);
+    await savePolicy(ctx, key, { source, inScope: false, deleteAfter });
     return;
   }
-  await saveDirectoryUserPolicy(trx, key, { source, inScope: true, deleteAfter: null }, ctx.now);
-  prefetch?.wrotePolicy(directoryUser.id);
+  await savePolicy(ctx, key, { source, inScope: true, deleteAfter: null });
   if (decision.action === 'reject') return reject(ctx, directoryUser.id, decision, outcome, onReject);
 
   // The same person reached through another connection is one platform user, joined by object id.
   const objectId = source.objectId;
   if (!user && objectId) {
-    user = await knownOr(prefetch?.userByObjectId(objectId), () =>
+    user = await knownOr(prefetch, prefetch?.userByObjectId(objectId), () =>
       findUserByExternalId(trx, organizationId, objectId),
     );
   }
@@ -84,8 +87,8 @@ export async function projectDirectoryUser(
       created_at: ctx.now,
       updated_at: ctx.now,
     };
-    await insertUser(trx, row);
-    prefetch?.wroteUser(row);
+    if (prefetch !== undefined) await prefetch.holdUser(row);
+    else await insertUser(trx, row);
     await linkDirectoryUser(ctx, directoryUser.id, row.id);
     outcome.emit('user.created', { user: toUserView(row) }, 'usersCreated');
     await onUserCreated(ctx, row, outcome);
@@ -122,7 +125,7 @@ async function leaveScope(
   outcome: Outcome,
 ): Promise<string | null> {
   const { lifecycle } = ctx.policy;
-  ctx.userPrefetch?.forget();
+  await ctx.userPrefetch?.forget();
   if (lifecycle.outOfScope === 'delete' && lifecycle.deleteAfterDays === 0) {
     await deletePlatformUser(ctx, user, outcome);
     return null;
@@ -155,6 +158,7 @@ async function emailTakenBy(
 ): Promise<boolean> {
   const owner = ctx.userPrefetch?.emailOwner(emailKey);
   if (owner !== undefined) return owner.value !== undefined && owner.value !== exceptUserId;
+  await ctx.userPrefetch?.flush();
   let query = ctx.trx
     .selectFrom('users')
     .select('id')
@@ -165,6 +169,7 @@ async function emailTakenBy(
 }
 
 async function linkDirectoryUser(ctx: ApplyContext, directoryUserId: string, userId: string): Promise<void> {
+  if (ctx.userPrefetch?.linkHeld(directoryUserId, userId) === true) return;
   ctx.userPrefetch?.wroteDirectoryUser(directoryUserId);
   await ctx.trx
     .updateTable('directory_users')
@@ -181,14 +186,22 @@ async function joinPlatformGroups(
   userId: string,
   outcome: Outcome,
 ): Promise<void> {
-  const groupIds = await knownOr(ctx.userPrefetch?.platformGroups(directoryUserId), () =>
+  const groupIds = await knownOr(ctx.userPrefetch, ctx.userPrefetch?.platformGroups(directoryUserId), () =>
     platformGroupsOfDirectoryUser(ctx.trx, ctx.connectionId, directoryUserId),
   );
+  // Memberships refer to the user: its row must be written first.
+  if (groupIds.length > 0) await ctx.userPrefetch?.flush();
   for (const groupId of groupIds) {
     for (const added of await addGroupMembers(ctx.trx, ctx.organizationId, groupId, [userId], ctx.now)) {
       outcome.emit('group.member_added', { groupId, userId: added }, 'membershipsAdded');
     }
   }
+}
+
+/** The policy state of a directory user; in a prefetched run, held and written with the others. */
+async function savePolicy(ctx: ApplyContext, key: PolicyKey, state: DirectoryUserPolicy): Promise<void> {
+  if (ctx.userPrefetch !== undefined) await ctx.userPrefetch.holdPolicy(key, state, ctx.now);
+  else await saveDirectoryUserPolicy(ctx.trx, key, state, ctx.now);
 }
 
 type UserColumns = Pick<

@@ -98,7 +98,7 @@ export async function afterStatusChange(
 
 /** Deletes a platform user: out of its groups (with events), credentials revoked, then the row. */
 export async function deletePlatformUser(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
-  ctx.userPrefetch?.forget();
+  await ctx.userPrefetch?.forget();
   for (const groupId of await groupIdsOfUser(ctx.trx, user.id)) {
     for (const userId of await removeGroupMembers(ctx.trx, groupId, [user.id], ctx.now)) {
       outcome.emit('group.member_removed', { groupId, userId }, 'membershipsRemoved');

@@ -2,9 +2,11 @@ import type { Executor } from '../store/database.js';
 import { getDirectoryUsers } from '../store/directory.js';
 import { platformGroupsOfDirectoryUsers } from '../store/directory-memberships.js';
 import { directoryUserPolicies, type DirectoryUserPolicy } from '../store/directory-user-policy.js';
+import type { PolicyKey } from '../store/directory-user-policy.js';
 import type { DirectoryUserRow, UserRow } from '../store/schema.js';
 import { emailOwners, usersByExternalIds, usersByIds } from '../store/users.js';
 import type { DirectoryUserInput } from './change.js';
+import { PendingUserRows } from './pending-user-rows.js';
 
 /** An answer the prefetch can give: `value` may be undefined ("there is none"). */
 export interface Known<T> {
@@ -25,10 +27,21 @@ interface Scope {
  * cost.
  *
  * An answer is given only for a key that was loaded and that nothing in the run has written since;
- * anything else returns undefined and the caller reads the database as it always does. Writers
- * say what they wrote (`wroteDirectoryUser`, `wroteUser`), or `forget()` everything.
+ * anything else returns undefined and the caller reads the database (`knownOr`). Writers say what
+ * they wrote (`wroteDirectoryUser`, `wroteUser`), or `forget()` everything.
+ *
+ * The rows the run creates are held here too (`hold…`, see `pending-user-rows.ts`) and written
+ * together by `flush()`, which every read the prefetch cannot answer does first.
  */
 export class UserPrefetch {
+  readonly #trx: Executor;
+  readonly #pending = new PendingUserRows();
+  /**
+   * Held rows wait for a flush only when the run has several users to write together. A single
+   * user (a SCIM request) is written at once, so its errors come in the order it meets them: a
+   * taken userName is a 409 before a taken email is a 400, as without holding.
+   */
+  readonly #batching: boolean;
   readonly #directoryUsers = new Map<string, DirectoryUserRow | undefined>();
   readonly #policies = new Map<string, DirectoryUserPolicy | undefined>();
   readonly #users = new Map<string, UserRow | undefined>();
@@ -36,6 +49,11 @@ export class UserPrefetch {
   readonly #emailOwners = new Map<string, string | undefined>();
   readonly #platformGroups = new Map<string, string[]>();
   #valid = true;
+
+  private constructor(trx: Executor, batching: boolean) {
+    this.#trx = trx;
+    this.#batching = batching;
+  }
 
   /**
    * `minted`: ids made by the request itself (a SCIM POST). No directory row, policy state or
@@ -46,8 +64,8 @@ export class UserPrefetch {
     inputs: readonly DirectoryUserInput[],
     minted: ReadonlySet<string> = new Set(),
   ): Promise<UserPrefetch> {
-    const prefetch = new UserPrefetch();
     const { trx, organizationId, connectionId } = scope;
+    const prefetch = new UserPrefetch(trx, inputs.length > 1);
     for (const id of minted) {
       prefetch.#directoryUsers.set(id, undefined);
       prefetch.#policies.set(id, undefined);
@@ -122,8 +140,40 @@ export class UserPrefetch {
     }
   }
 
-  /** Something outside the tracked writes changed users: answer nothing more. */
-  forget(): void {
+  /** A new directory user's row, written at the next flush (at once for a single user). */
+  async holdDirectoryUser(row: DirectoryUserRow): Promise<void> {
+    this.#pending.addDirectoryUser(row);
+    this.wroteDirectoryUser(row.id);
+    if (!this.#batching) await this.flush();
+  }
+
+  /** A directory user's policy state, written (inserted or replaced) at the next flush. */
+  async holdPolicy(key: PolicyKey, state: DirectoryUserPolicy, now: string): Promise<void> {
+    this.#pending.addPolicy(key, state, now);
+    this.wrotePolicy(key.directoryUserId);
+    if (!this.#batching) await this.flush();
+  }
+
+  /** A new platform user's row, written at the next flush. */
+  async holdUser(row: UserRow): Promise<void> {
+    this.#pending.addUser(row);
+    this.wroteUser(row);
+    if (!this.#batching) await this.flush();
+  }
+
+  /** Links a held directory user to its platform user; false when the row is not held. */
+  linkHeld(directoryUserId: string, userId: string): boolean {
+    return this.#pending.link(directoryUserId, userId);
+  }
+
+  /** Writes the held rows. */
+  async flush(): Promise<void> {
+    await this.#pending.flush(this.#trx);
+  }
+
+  /** Something outside the tracked writes changes users: write what is held, answer nothing more. */
+  async forget(): Promise<void> {
+    await this.flush();
     this.#valid = false;
   }
 
@@ -137,7 +187,13 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-/** The prefetched answer when there is one, else the database read. */
-export async function knownOr<T>(known: Known<T> | undefined, read: () => Promise<T>): Promise<T> {
-  return known === undefined ? read() : known.value;
+/** The prefetched answer when there is one, else the database read (after the held rows are written). */
+export async function knownOr<T>(
+  prefetch: UserPrefetch | undefined,
+  known: Known<T> | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  if (known !== undefined) return known.value;
+  await prefetch?.flush();
+  return read();
 }

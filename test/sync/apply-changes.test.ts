@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { defaultPolicy } from '../../src/domain/policy/policy.js';
+import type { Transaction } from 'kysely';
+import { defaultPolicy, resolvePolicy } from '../../src/domain/policy/policy.js';
+import { listCredentials } from '../../src/store/credentials.js';
+import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/database.js';
 import { createConnection } from '../../src/store/connections.js';
 import { readEvents } from '../../src/store/events.js';
 import { createOrganization } from '../../src/store/organizations.js';
 import { listUsers } from '../../src/store/users.js';
 import { applyChanges } from '../../src/sync/apply-changes.js';
+import { applyPage } from '../../src/sync/runs/apply-page.js';
 import type { Change, DirectoryUserInput } from '../../src/sync/change.js';
 import { engines, openTestStore } from '../support/engines.js';
 
@@ -181,21 +185,17 @@ for (const engine of engines) {
 
     // A run of user upserts is read in a few queries up front (user-prefetch.ts); what an earlier
     // user of the same batch wrote must still be seen by the later ones.
-    const applyRecording = (changes: Change[]) =>
-      store.transaction((trx) =>
-        applyChanges(
-          {
-            trx,
-            organizationId,
-            connectionId,
-            connectorKind: 'scim',
-            policy: defaultPolicy('scim'),
-            now,
-            onReject: 'record',
-          },
-          changes,
-        ),
-      );
+    const recordingContext = (trx: Transaction<Database>, policy = defaultPolicy('scim')) => ({
+      trx,
+      organizationId,
+      connectionId,
+      connectorKind: 'scim' as const,
+      policy,
+      now,
+      onReject: 'record' as const,
+    });
+    const applyRecording = (changes: Change[], policy = defaultPolicy('scim')) =>
+      store.transaction((trx) => applyChanges(recordingContext(trx, policy), changes));
 
     test('in one batch, a second user with an email the first just took is refused', async () => {
       const { outcome } = await applyRecording([
@@ -234,6 +234,74 @@ for (const engine of engines) {
       assert.equal(outcome.counts.usersCreated, 1);
       const users = await listUsers(store.db, organizationId, { limit: 100 });
       assert.equal(users.find((u) => u.email === 'desk@acme.test')?.user_name, 'p5@acme.test');
+    });
+
+    // The rows of new users in a batch are held and written together (pending-user-rows.ts).
+    test('in one batch, new users are written, linked and given credentials', async () => {
+      const policy = resolvePolicy('scim', { newUsers: { credentials: ['cloud_key'] } });
+      const { outcome } = await applyRecording(
+        ['h1', 'h2', 'h3'].map((id) => ({ kind: 'user.upsert', user: scimUser(id) })),
+        policy,
+      );
+      assert.deepEqual(outcome.errors, []);
+      assert.equal(outcome.counts.usersCreated, 3);
+      const links = await store.db
+        .selectFrom('directory_users')
+        .select(['id', 'user_id'])
+        .where('connection_id', '=', connectionId)
+        .where('id', 'in', ['h1', 'h2', 'h3'])
+        .orderBy('id')
+        .execute();
+      const users = await listUsers(store.db, organizationId, { limit: 100 });
+      const idOf = (email: string) => users.find((u) => u.email === email)?.id;
+      assert.deepEqual(
+        links.map((row) => row.user_id),
+        ['h1', 'h2', 'h3'].map((id) => idOf(`${id}@acme.test`)),
+      );
+      const credentials = await listCredentials(store.db, organizationId, { status: 'active' });
+      assert.deepEqual(credentials.map((c) => c.userId).sort(), links.map((row) => row.user_id).sort());
+    });
+
+    test('in one batch, a new user already listed in a group joins its platform group', async () => {
+      await applyRecording([
+        {
+          kind: 'group.upsert',
+          group: { id: 'g-early', externalId: null, displayName: 'Early', attributes: {} },
+        },
+        { kind: 'members.add', groupId: 'g-early', members: [{ id: 'e1', type: 'user' }] },
+      ]);
+      const { outcome } = await applyRecording([
+        { kind: 'user.upsert', user: scimUser('e1') },
+        { kind: 'user.upsert', user: scimUser('e2') },
+      ]);
+      assert.deepEqual(outcome.errors, []);
+      assert.equal(outcome.counts.membershipsAdded, 1);
+      const members = await store.db
+        .selectFrom('group_members')
+        .innerJoin('groups', 'groups.id', 'group_members.group_id')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select('users.email')
+        .where('groups.display_name', '=', 'Early')
+        .execute();
+      assert.deepEqual(
+        members.map((m) => m.email),
+        ['e1@acme.test'],
+      );
+    });
+
+    test('in one page, a userName taken by an earlier user is that object’s error alone', async () => {
+      const { outcome } = await store.transaction((trx) =>
+        applyPage(recordingContext(trx), [
+          { kind: 'user.upsert', user: scimUser('t1', { userName: 'taken@acme.test' }) },
+          { kind: 'user.upsert', user: scimUser('t2', { userName: 'taken@acme.test' }) },
+          { kind: 'user.upsert', user: scimUser('t3') },
+        ]),
+      );
+      assert.equal(outcome.counts.usersCreated, 2);
+      assert.deepEqual(
+        outcome.errors.map((error) => [error.objectId, error.field]),
+        [['t2', 'userName']],
+      );
     });
   });
 }
