@@ -11,7 +11,7 @@
  * Sizes: BENCH_GRAPH_USERS (100,000), BENCH_GRAPH_GROUPS (1,000).
  * Writes bench/results/graph-pull-<engine>.json; scripts/bench.mjs gathers BENCHMARKS.md.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,13 +140,7 @@ async function main(): Promise<void> {
     const downloaded = await bareDownload(settings);
     const downloadSeconds = (performance.now() - started) / 1000;
 
-    const cli = (args: string[]) =>
-      JSON.parse(
-        execFileSync(process.execPath, ['bin/roster.js', ...args, '--json'], {
-          env: roster.env,
-          encoding: 'utf8',
-        }),
-      ) as Record<string, string>;
+    const cli = roster.cli;
     cli(['org', 'create', 'bench', '--name', 'Bench']);
     const { connectionId } = cli([
       'graph',

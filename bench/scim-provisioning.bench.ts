@@ -7,7 +7,6 @@
  *   large      single-member PATCH add+remove on a 50,000-member group, beside the same on a 10-member group
  * Writes bench/results/scim-<engine>.json; scripts/bench.mjs gathers the table in BENCHMARKS.md.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,13 +39,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv =
     engine === 'postgres' ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { ROSTER_DATA_DIR: dataDir };
   const roster = await startRosterProcess(env, 18000 + Math.floor(Math.random() * 1000));
-  const cli = (args: string[]) =>
-    JSON.parse(
-      execFileSync(process.execPath, ['bin/roster.js', ...args, '--json'], {
-        env: roster.env,
-        encoding: 'utf8',
-      }),
-    ) as Record<string, string>;
+  const cli = roster.cli;
   cli(['org', 'create', 'bench', '--name', 'Bench']);
   const connection = cli(['scim', 'connect', 'bench']);
   const client = jsonClient(String(connection.tenantUrl).split('?')[0] ?? '', {

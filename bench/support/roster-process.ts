@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RosterProcess {
   url: string;
   env: NodeJS.ProcessEnv;
+  /** Runs `roster <args> --json` against the server's database and returns what it printed. */
+  cli: (args: string[]) => Record<string, string>;
   /** Peak resident set size of the server so far (VmHWM), in MB. */
   peakRssMb(): number;
   stop(): Promise<void>;
@@ -44,6 +46,13 @@ export async function startRosterProcess(env: NodeJS.ProcessEnv, port: number): 
   return {
     url,
     env: fullEnv,
+    cli: (args) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['bin/roster.js', ...args, '--json'], {
+          env: fullEnv,
+          encoding: 'utf8',
+        }),
+      ) as Record<string, string>,
     peakRssMb: () => {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
