@@ -7,7 +7,6 @@ import { loadConfig } from '../../config.js';
 import { startScheduler } from '../../jobs/index.js';
 import { createLogger } from '../../logger.js';
 import { openRuntime } from '../../runtime.js';
-import { buildServer } from '../../server.js';
 import { createSignInLink } from '../../sso/sign-in-links.js';
 import { startDemoEmulator, setUpDemoOrganization } from './demo-tenant.js';
 
@@ -64,6 +63,9 @@ export function registerDemoCommand(program: Command): void {
         seed: Number(options.seed),
       });
       const runtime = await openRuntime(config, { logger: createLogger(config.logLevel, process.stderr) });
+      // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
+      // third of a second, which every other command would pay on start.
+      const { buildServer } = await import('../../server.js');
       const app = await buildServer(runtime);
       const cleanup = async () => {
         await app.close();

@@ -3,7 +3,6 @@ import { loadConfig } from '../../config.js';
 import { startWebhookWorker } from '../../events/webhooks/webhook-worker.js';
 import { startScheduler } from '../../jobs/index.js';
 import { openRuntime } from '../../runtime.js';
-import { buildServer } from '../../server.js';
 import { startPolicyWorker } from '../../sync/policy-worker.js';
 import { configOverrides } from '../context.js';
 
@@ -15,6 +14,9 @@ export function registerServeCommand(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const config = loadConfig(process.env, configOverrides(command));
       const runtime = await openRuntime(config);
+      // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
+      // third of a second, which every other command would pay on start.
+      const { buildServer } = await import('../../server.js');
       const app = await buildServer(runtime);
       const scheduler = startScheduler(runtime);
       const webhooks = startWebhookWorker(runtime);
