@@ -20,7 +20,9 @@ import { insertUsers } from '../store/users.js';
  */
 export class PendingUserRows {
   readonly #directoryUsers = new Map<string, DirectoryUserRow>();
-  readonly #policies: { key: PolicyKey; state: DirectoryUserPolicy; now: string }[] = [];
+  // By directory user: a later state replaces an earlier one, as the upsert would (and PostgreSQL
+  // refuses one statement that upserts the same row twice).
+  readonly #policies = new Map<string, { key: PolicyKey; state: DirectoryUserPolicy; now: string }>();
   readonly #users: UserRow[] = [];
 
   addDirectoryUser(row: DirectoryUserRow): void {
@@ -36,7 +38,7 @@ export class PendingUserRows {
   }
 
   addPolicy(key: PolicyKey, state: DirectoryUserPolicy, now: string): void {
-    this.#policies.push({ key, state, now });
+    this.#policies.set(key.directoryUserId, { key, state, now });
   }
 
   addUser(row: UserRow): void {
@@ -45,9 +47,10 @@ export class PendingUserRows {
 
   async flush(db: Executor): Promise<void> {
     const directoryUsers = [...this.#directoryUsers.values()];
-    const policies = this.#policies.splice(0);
+    const policies = [...this.#policies.values()];
     const users = this.#users.splice(0);
     this.#directoryUsers.clear();
+    this.#policies.clear();
     if (directoryUsers.length > 0) await insertDirectoryUsers(db, directoryUsers);
     if (policies.length > 0) await saveDirectoryUserPolicies(db, policies);
     if (users.length > 0) await insertUsers(db, users);

@@ -1,8 +1,11 @@
 import type { Executor } from '../store/database.js';
 import { getDirectoryUsers } from '../store/directory.js';
 import { platformGroupsOfDirectoryUsers } from '../store/directory-memberships.js';
-import { directoryUserPolicies, type DirectoryUserPolicy } from '../store/directory-user-policy.js';
-import type { PolicyKey } from '../store/directory-user-policy.js';
+import {
+  directoryUserPolicies,
+  type DirectoryUserPolicy,
+  type PolicyKey,
+} from '../store/directory-user-policy.js';
 import type { DirectoryUserRow, UserRow } from '../store/schema.js';
 import { emailOwners, usersByExternalIds, usersByIds } from '../store/users.js';
 import type { DirectoryUserInput } from './change.js';
