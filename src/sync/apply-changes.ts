@@ -23,11 +23,26 @@ export async function applyChanges(
   changes: readonly Change[],
 ): Promise<{ outcome: Outcome; events: StoredEvent[] }> {
   if (ctx.dryRun === true) return { outcome: await dryRunChanges(ctx, changes), events: [] };
+  const outcome = await applyChangesWithoutEvents(ctx, changes);
+  const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
+  return { outcome, events };
+}
+
+/**
+ * The road but its last step: the caller appends `outcome.events` itself, in the same
+ * transaction, as the last thing before it commits. Appending takes the organization's event
+ * sequence — on PostgreSQL a row lock that every other writer of the organization then waits
+ * for until commit — so a caller with more to do after the road (a SCIM request reads its
+ * resource back and writes its audit entry) holds that lock for less time this way.
+ */
+export async function applyChangesWithoutEvents(
+  ctx: ApplyContext,
+  changes: readonly Change[],
+): Promise<Outcome> {
   const outcome = await applyAll(ctx, changes);
   const seats = await checkSeats(ctx, outcome);
   if (seats?.exceeded && ctx.seatGuard !== 'report') throw new SeatLimitError(seats);
-  const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
-  return { outcome, events };
+  return outcome;
 }
 
 /** Applies the batch and rolls it back, returning what it would have done. */

@@ -4,8 +4,9 @@ import { resolvePolicy } from '../../domain/policy/policy.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit, type NewAuditEntry } from '../../store/audit.js';
 import type { Executor } from '../../store/database.js';
+import { appendEvents, type NewEvent } from '../../store/events.js';
 import type { Database } from '../../store/schema.js';
-import { applyChanges } from '../../sync/apply-changes.js';
+import { applyChangesWithoutEvents } from '../../sync/apply-changes.js';
 import type { Change } from '../../sync/change.js';
 import type { ApplyContext } from '../../sync/context.js';
 import type { ScimContext } from './scim-context.js';
@@ -81,6 +82,7 @@ async function runScimWriteOnce<T>(
   let appended = 0;
   const result = await runtime.store.transaction(async (trx) => {
     const audits: NewAuditEntry[] = [];
+    const events: NewEvent[] = [];
     const ctx: ApplyContext = {
       trx,
       organizationId: scim.organizationId,
@@ -94,12 +96,13 @@ async function runScimWriteOnce<T>(
       trx,
       now,
       apply: async (changes) => {
-        const { events } = await applyChanges(ctx, changes);
-        appended += events.length;
+        events.push(...(await applyChangesWithoutEvents(ctx, changes)).events);
       },
       audit: (entry) => audits.push({ connectionId: scim.connection.id, ...entry }),
     });
     await appendAudit(trx, scim.organizationId, { type: 'scim', id: scim.tokenId }, audits, now);
+    // Last, so the organization's event sequence is held only until the commit that follows.
+    appended = (await appendEvents(trx, scim.organizationId, events, now)).length;
     return value;
   });
   if (appended > 0) runtime.eventBus.notify(scim.organizationId);
