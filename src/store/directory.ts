@@ -57,24 +57,17 @@ export async function getDirectoryGroup(
 
 /** Inserts or replaces a directory user; a userName taken by another object is a conflict. */
 export async function saveDirectoryUser(db: Executor, row: DirectoryUserRow, isNew: boolean): Promise<void> {
+  if (isNew) return insertDirectoryUsers(db, [row]);
+  const { connection_id, id, created_at: _created, ...changes } = row;
   try {
-    if (isNew) {
-      await db.insertInto('directory_users').values(row).execute();
-    } else {
-      const { connection_id, id, created_at: _created, ...changes } = row;
-      await db
-        .updateTable('directory_users')
-        .set(changes)
-        .where('connection_id', '=', connection_id)
-        .where('id', '=', id)
-        .execute();
-    }
+    await db
+      .updateTable('directory_users')
+      .set(changes)
+      .where('connection_id', '=', connection_id)
+      .where('id', '=', id)
+      .execute();
   } catch (error) {
-    if (isUniqueViolation(error) && /user_name/.test(violatedConstraint(error))) {
-      throw conflict(`userName "${row.user_name}" is already taken`, 'userName');
-    }
-    if (isUniqueViolation(error)) throw conflict(`A user with id "${row.id}" already exists`, 'id');
-    throw error;
+    throw directoryUserConflict(error, [row]);
   }
 }
 
@@ -83,17 +76,24 @@ export async function saveDirectoryUser(db: Executor, row: DirectoryUserRow, isN
  * a Graph page then replays change by change (`applyPage`) to find which object it was.
  */
 export async function insertDirectoryUsers(db: Executor, rows: readonly DirectoryUserRow[]): Promise<void> {
-  if (rows.length === 1) return saveDirectoryUser(db, rows[0] as DirectoryUserRow, true);
   try {
     for (const batch of statementBatches(rows, 256))
       await db.insertInto('directory_users').values(batch).execute();
   } catch (error) {
-    if (isUniqueViolation(error) && /user_name/.test(violatedConstraint(error))) {
-      throw conflict('A userName in this batch is already taken', 'userName');
-    }
-    if (isUniqueViolation(error)) throw conflict('A user id in this batch already exists', 'id');
-    throw error;
+    throw directoryUserConflict(error, rows);
   }
+}
+
+/** A unique violation as a conflict, naming the user when the statement wrote one. */
+function directoryUserConflict(error: unknown, rows: readonly DirectoryUserRow[]): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const row = rows.length === 1 ? rows[0] : undefined;
+  if (/user_name/.test(violatedConstraint(error))) {
+    const what = row ? `userName "${row.user_name}" is` : 'A userName in this batch is';
+    return conflict(`${what} already taken`, 'userName');
+  }
+  const what = row ? `A user with id "${row.id}"` : 'A user id in this batch';
+  return conflict(`${what} already exists`, 'id');
 }
 
 export async function saveDirectoryGroup(

@@ -101,23 +101,18 @@ export async function findUserByExternalId(
 }
 
 export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
-  try {
-    await db.insertInto('users').values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken(row.email);
-    throw error;
-  }
+  await insertUsers(db, [row]);
 }
 
 /** Inserts new platform users, many rows per statement; a taken email fails them all. */
 export async function insertUsers(db: Executor, rows: readonly NewUserRow[]): Promise<void> {
-  if (rows.length === 1) return insertUser(db, rows[0] as NewUserRow);
   try {
     for (const batch of statementBatches(rows, 256)) await db.insertInto('users').values(batch).execute();
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw conflict('An email in this batch is already used by another user of this organization', 'emails');
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    const [row] = rows;
+    if (rows.length === 1 && row) throw emailTaken(row.email);
+    throw conflict('An email in this batch is already used by another user of this organization', 'emails');
   }
 }
 

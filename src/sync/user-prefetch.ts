@@ -147,26 +147,31 @@ export class UserPrefetch {
   async holdDirectoryUser(row: DirectoryUserRow): Promise<void> {
     this.#pending.addDirectoryUser(row);
     this.wroteDirectoryUser(row.id);
-    if (!this.#batching) await this.flush();
+    await this.#writeUnlessBatching();
   }
 
   /** A directory user's policy state, written (inserted or replaced) at the next flush. */
   async holdPolicy(key: PolicyKey, state: DirectoryUserPolicy, now: string): Promise<void> {
     this.#pending.addPolicy(key, state, now);
     this.wrotePolicy(key.directoryUserId);
-    if (!this.#batching) await this.flush();
+    await this.#writeUnlessBatching();
   }
 
   /** A new platform user's row, written at the next flush. */
   async holdUser(row: UserRow): Promise<void> {
     this.#pending.addUser(row);
     this.wroteUser(row);
-    if (!this.#batching) await this.flush();
+    await this.#writeUnlessBatching();
   }
 
   /** Links a held directory user to its platform user; false when the row is not held. */
   linkHeld(directoryUserId: string, userId: string): boolean {
     return this.#pending.link(directoryUserId, userId);
+  }
+
+  /** A single user's rows are written as they are held (see `#batching`). */
+  async #writeUnlessBatching(): Promise<void> {
+    if (!this.#batching) await this.flush();
   }
 
   /** Writes the held rows. */
