@@ -2,6 +2,8 @@
  * The Graph pull against the Entra emulator, each side in its own process:
  *   download   a bare client fetching the same users/delta and groups/delta pages, no database
  *   full       Roster's first sync of the tenant through the road
+ *   floor      the rows that sync wrote, copied into a fresh database by a bare loop: what
+ *              storing them alone costs here (support/storage-floor.ts)
  *   delta      a round after 100 users changed
  * Roster runs as an operator runs it: `roster serve` from the build (scripts/bench.mjs builds
  * first), set up with the CLI, the sync started and watched over the REST API. Its peak RSS is
@@ -21,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { groupSelect } from '../src/connectors/graph/graph-group.js';
 import { userSelect } from '../src/connectors/graph/graph-user.js';
 import { startRosterProcess, type RosterProcess } from './support/roster-process.js';
+import { measureStorageFloor } from './support/storage-floor.js';
 
 const engine = (process.env.BENCH_ENGINE ?? 'sqlite') as 'sqlite' | 'postgres';
 const users = Number(process.env.BENCH_GRAPH_USERS ?? 100_000);
@@ -162,6 +165,11 @@ async function main(): Promise<void> {
     const { key } = cli(['apikey', 'create', 'bench', '--name', 'bench']);
     const api = `${roster.url}/api/v1/organizations/bench`;
     const full = await timedSync(roster, api, String(key), String(connectionId));
+    const floor = await measureStorageFloor(
+      engine === 'postgres'
+        ? { postgresUrl: String(process.env.BENCH_DATABASE_URL) }
+        : { sqliteFile: path.join(dataDir, 'roster.sqlite') },
+    );
 
     const listed = (await (await fetch(`${settings.url}/_emulator/users?offset=0&limit=100`)).json()) as {
       value: { id: string }[];
@@ -194,6 +202,12 @@ async function main(): Promise<void> {
         peakRssMb: full.rss,
       },
       {
+        phase: 'storage floor: the same rows, bare inserts',
+        objects: floor.rows,
+        seconds: round(floor.seconds),
+        objectsPerSecond: Math.round(floor.rows / floor.seconds),
+      },
+      {
         phase: `delta round (${ids.length} users changed)`,
         objects: delta.run.counts.usersUpdated ?? 0,
         seconds: round(delta.seconds),
@@ -205,6 +219,8 @@ async function main(): Promise<void> {
       users,
       groups,
       fullOverDownload: round(full.seconds / downloadSeconds),
+      floorOverDownload: round(floor.seconds / downloadSeconds),
+      floorSecondsByTable: floor.tables,
       peakRssMb: roster.peakRssMb(),
       notes:
         'emulator, download client and Roster (roster serve from the build) each in its own process on loopback; targets: full ≤ 2× download, RSS ≤ 300 MB, delta ≤ 2 s',

@@ -75,10 +75,14 @@ function writeReport() {
   for (const file of files) {
     const data = JSON.parse(fs.readFileSync(path.join('bench/results', file), 'utf8'));
     lines.push(`## ${data.benchmark} — ${data.engine}`, '');
-    const facts = Object.entries(data).filter(
-      ([k, v]) => !['benchmark', 'engine', 'results'].includes(k) && typeof v !== 'object',
-    );
-    if (facts.length > 0) lines.push(facts.map(([k, v]) => `${k}: **${v}**`).join(' · '), '');
+    const facts = Object.entries(data).filter(([k]) => !['benchmark', 'engine', 'results'].includes(k));
+    const fact = (v) =>
+      typeof v === 'object' && v !== null
+        ? Object.entries(v)
+            .map(([k, x]) => `${k} ${x}`)
+            .join(', ')
+        : v;
+    if (facts.length > 0) lines.push(facts.map(([k, v]) => `${k}: **${fact(v)}**`).join(' · '), '');
     const rows = Array.isArray(data.results) ? data.results : [];
     if (rows.length > 0) {
       const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];

@@ -70,16 +70,7 @@ function openSqlite(options: StoreOptions): Store {
     file = path.join(dataDir, 'roster.sqlite');
   }
   const sqlite = new SQLite(file);
-  // WAL lets the CLI read and write while the server runs; the busy timeout makes a second
-  // process wait for the writer instead of failing; FULL keeps every committed change on disk.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('foreign_keys = ON');
-  // 48 MiB of page cache instead of SQLite's 2 MiB: a sync's index inserts land on pages read
-  // recently instead of going back to the file for each. Measured on the 100,000-user pull: 32 MiB
-  // 59–65 s, 48 MiB 52 s, 64 MiB 51 s; each 16 MiB costs as much in peak RSS (issue 3 allows 300).
-  sqlite.pragma('cache_size = -49152');
+  configureSqlite(sqlite);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new StableInListsPlugin()],
@@ -92,6 +83,20 @@ function openSqlite(options: StoreOptions): Store {
     stats: groupCommit.stats,
     close: () => db.destroy(),
   };
+}
+
+/** How Roster opens a SQLite database (exported so the benchmarks' storage floor opens it alike). */
+export function configureSqlite(sqlite: SQLite.Database): void {
+  // WAL lets the CLI read and write while the server runs; the busy timeout makes a second
+  // process wait for the writer instead of failing; FULL keeps every committed change on disk.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  // 48 MiB of page cache instead of SQLite's 2 MiB: a sync's index inserts land on pages read
+  // recently instead of going back to the file for each. Measured on the 100,000-user pull: 32 MiB
+  // 59–65 s, 48 MiB 52 s, 64 MiB 51 s; each 16 MiB costs as much in peak RSS (issue 3 allows 300).
+  sqlite.pragma('cache_size = -49152');
 }
 
 /**
