@@ -20,9 +20,13 @@ export interface Runtime {
 
 export async function openRuntime(
   config: RosterConfig,
-  options: { clock?: Clock; logger?: Logger } = {},
+  options: { clock?: Clock; logger?: Logger; server?: boolean } = {},
 ): Promise<Runtime> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    backgroundCheckpoint: options.server,
+  });
   const logger = options.logger ?? createLogger(config.logLevel);
   return {
     config,

@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { StableInListsPlugin } from './statement-shapes.js';
 
@@ -48,6 +49,8 @@ export interface StoreOptions {
   memory?: boolean;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Checkpoint SQLite's WAL on a worker thread (for the long-running server; see SqliteCheckpointer). */
+  backgroundCheckpoint?: boolean;
 }
 
 // PostgreSQL returns bigint (int8) as strings to avoid precision loss; our counters and sequence
@@ -71,17 +74,26 @@ function openSqlite(options: StoreOptions): Store {
   }
   const sqlite = new SQLite(file);
   configureSqlite(sqlite);
+  const checkpointer =
+    options.backgroundCheckpoint === true && !options.memory
+      ? new SqliteCheckpointer(file, () => sqlite.pragma('wal_autocheckpoint = 1000'))
+      : undefined;
+  // SQLite's own checkpoint stays as a safety net, should the worker fall behind.
+  if (checkpointer !== undefined) sqlite.pragma('wal_autocheckpoint = 16384');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new StableInListsPlugin()],
   });
-  const groupCommit = new SqliteGroupCommit(db);
+  const groupCommit = new SqliteGroupCommit(db, { afterCommit: () => checkpointer?.afterCommit() });
   return {
     engine: 'sqlite',
     db,
     transaction: (work) => groupCommit.run(work),
     stats: groupCommit.stats,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
 }
 

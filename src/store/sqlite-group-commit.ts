@@ -24,9 +24,12 @@ export class SqliteGroupCommit {
   readonly stats = { transactions: 0, commits: 0 };
   #running = false;
 
-  constructor(db: Kysely<Database>, maxBatch = 64) {
+  readonly #afterCommit: () => void;
+
+  constructor(db: Kysely<Database>, options: { maxBatch?: number; afterCommit?: () => void } = {}) {
     this.#db = db;
-    this.#maxBatch = maxBatch;
+    this.#maxBatch = options.maxBatch ?? 64;
+    this.#afterCommit = options.afterCommit ?? (() => undefined);
   }
 
   run<T>(work: Work<T>): Promise<T> {
@@ -76,6 +79,7 @@ export class SqliteGroupCommit {
     }
     this.stats.commits += 1;
     this.stats.transactions += done.length;
+    this.#afterCommit();
     for (const { item, value } of done) item.resolve(value);
   }
 }

@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (PORT, default 8080)')
     .action(async (_options: unknown, command: Command) => {
       const config = loadConfig(process.env, configOverrides(command));
-      const runtime = await openRuntime(config);
+      const runtime = await openRuntime(config, { server: true });
       // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
       // third of a second, which every other command would pay on start.
       const { buildServer } = await import('../../server.js');
