@@ -20,7 +20,11 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
-  sqlite.pragma('wal_checkpoint(PASSIVE)');
+  try {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy (another process checkpointing): the next commit asks again.
+  }
   parentPort.postMessage('done');
 });
 `;
