@@ -20,6 +20,7 @@ export interface Runtime {
 
 export async function openRuntime(
   config: RosterConfig,
+  /** `server`: a long-running process (`serve`, `demo`), which checkpoints SQLite on a worker thread. */
   options: { clock?: Clock; logger?: Logger; server?: boolean } = {},
 ): Promise<Runtime> {
   const store = await openStore({

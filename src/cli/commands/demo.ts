@@ -62,7 +62,10 @@ export function registerDemoCommand(program: Command): void {
         groups: Number(options.groups),
         seed: Number(options.seed),
       });
-      const runtime = await openRuntime(config, { logger: createLogger(config.logLevel, process.stderr) });
+      const runtime = await openRuntime(config, {
+        logger: createLogger(config.logLevel, process.stderr),
+        server: true,
+      });
       // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
       // third of a second, which every other command would pay on start.
       const { buildServer } = await import('../../server.js');
