@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { registerJsonBodyParser } from '../json-body.js';
+import { useStrictBodyValidation } from './schema-validators.js';
 import type { Runtime } from '../runtime.js';
 import { apiKeyResolver } from './auth/api-key-resolver.js';
 import { registerPrincipalResolver } from './auth/principal.js';
@@ -28,6 +30,8 @@ export interface ApiPluginOptions {
 export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { runtime }) => {
   registerPrincipalResolver(runtime, apiKeyResolver(runtime));
   registerPrincipalResolver(runtime, portalSessionResolver(runtime));
+  registerJsonBodyParser(app, ['application/json'], runtime.config.scimBodyLimitBytes);
+  useStrictBodyValidation(app);
   const collector = new RouteCollector();
   app.addHook('onRoute', collector.onRoute);
 

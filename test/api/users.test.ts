@@ -91,6 +91,39 @@ for (const engine of engines) {
         assert.equal(off.body.status, 'inactive');
         const on = await acme.api.post<UserView>(`/organizations/acme/users/${created.body.id}/reactivate`);
         assert.equal(on.body.status, 'active');
+        // Clients label bodiless requests as JSON too; an empty body is no body, not bad JSON.
+        const labelled = await acme.api.call<UserView>(
+          'POST',
+          `/organizations/acme/users/${created.body.id}/deactivate`,
+          undefined,
+          { 'content-type': 'application/json' },
+        );
+        assert.equal(labelled.status, 200);
+        assert.equal(labelled.body.status, 'inactive');
+      });
+
+      test('refuses unknown members and wrong types in a body instead of dropping or converting them', async () => {
+        const unknown = await acme.api.post<{ type: string; errors: { pointer: string }[] }>(
+          '/organizations/acme/users',
+          { email: 'mary@acme.test', givenName: 'Mary', familyName: 'Somerville', bogus: 1 },
+        );
+        assert.equal(unknown.status, 400);
+        assert.equal(unknown.body.type, 'urn:roster:problem:invalid-input');
+        const typed = await acme.api.post('/organizations/acme/users', {
+          email: 'mary@acme.test',
+          givenName: 123,
+          familyName: true,
+        });
+        assert.equal(typed.status, 400);
+        const roles = await acme.api.post('/organizations/acme/users', {
+          email: 'mary@acme.test',
+          givenName: 'Mary',
+          familyName: 'Somerville',
+          roles: 'Admin',
+        });
+        assert.equal(roles.status, 400);
+        const list = await acme.api.get<Page<UserView>>('/organizations/acme/users?search=mary');
+        assert.equal(list.body.data.length, 0);
       });
 
       test('pages through users with a cursor, each user once, in a stable order', async () => {

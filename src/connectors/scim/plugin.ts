@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isoNow } from '../../clock.js';
+import { registerJsonBodyParser } from '../../json-body.js';
 import type { Runtime } from '../../runtime.js';
 import { findScimConnectionByToken, markScimTokenUsed } from '../../store/scim-tokens.js';
 import { ScimProtocolError } from './filter/errors.js';
@@ -16,10 +17,10 @@ import { scimErrorBody, toScimError } from './scim-error.js';
  * `/scim/v2/<connectionId>`. This scope owns its body parser, authentication and error format.
  */
 export const scimPlugin: FastifyPluginAsync<{ runtime: Runtime }> = async (app, { runtime }) => {
-  app.addContentTypeParser(
-    ['application/scim+json'],
-    { parseAs: 'string', bodyLimit: runtime.config.scimBodyLimitBytes },
-    app.getDefaultJsonParser('error', 'ignore'),
+  registerJsonBodyParser(
+    app,
+    ['application/scim+json', 'application/json'],
+    runtime.config.scimBodyLimitBytes,
   );
   app.decorateRequest('scim', null as unknown as ScimContext);
 
@@ -47,7 +48,12 @@ export const scimPlugin: FastifyPluginAsync<{ runtime: Runtime }> = async (app, 
       scoped.addHook('onRequest', async (request) => {
         request.scim = await authenticate(runtime, request);
       });
-      scoped.addHook('preHandler', async (request) => assertSingleQueryValues(request.query));
+      scoped.addHook('preHandler', async (request) => {
+        assertSingleQueryValues(request.query);
+        if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) {
+          throw new ScimProtocolError('The request body is empty', { scimType: 'invalidSyntax' });
+        }
+      });
       registerDiscoveryRoutes(scoped);
       registerUserRoutes(scoped, runtime);
       registerGroupRoutes(scoped, runtime);

@@ -264,6 +264,32 @@ for (const engine of engines) {
         assert.equal(huge.body.status, '413');
       });
 
+      test('refuses a body nested thousands of levels deep with 400, not a crash', async () => {
+        const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+        const body = JSON.stringify(entraUser('deep')).replace(/}$/, `,"x":${deep}}`);
+        const res = await scim.call('POST', '/Users', body);
+        assert.equal(res.status, 400);
+        assert.equal(res.body.scimType, 'invalidSyntax');
+        assert.match(String(res.body.detail), /deeper than/);
+        const found = await scim.get(
+          `/Users?filter=${encodeURIComponent('userName eq "Test_User_deep@testuser.com"')}`,
+        );
+        assert.equal(found.body.totalResults, 0);
+      });
+
+      test('takes a DELETE labelled application/scim+json with an empty body', async () => {
+        const created = await scim.post('/Users', entraUser('labelled-delete'));
+        assert.equal(created.status, 201);
+        const res = await scim.call('DELETE', `/Users/${String(created.body.id)}`, '', {
+          'content-type': 'application/scim+json',
+        });
+        assert.equal(res.status, 204);
+        assert.equal((await scim.get(`/Users/${String(created.body.id)}`)).status, 404);
+        const empty = await scim.call('POST', '/Users', '');
+        assert.equal(empty.status, 400);
+        assert.equal(empty.body.scimType, 'invalidSyntax');
+      });
+
       test('pages a list with itemsPerPage equal to what was returned', async () => {
         for (let n = 3; n <= 7; n += 1) assert.equal((await scim.post('/Users', entraUser(n))).status, 201);
         const page = await scim.get('/Users?startIndex=2&count=2');
