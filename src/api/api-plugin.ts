@@ -32,6 +32,11 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { run
   registerPrincipalResolver(runtime, portalSessionResolver(runtime));
   registerJsonBodyParser(app, ['application/json'], runtime.config.scimBodyLimitBytes);
   useStrictBodyValidation(app);
+  // A POST without a body (`curl -X POST …/reconcile`) is an empty object: the body schema then
+  // names any member that is required instead of refusing the absence of JSON.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
+  });
   const collector = new RouteCollector();
   app.addHook('onRoute', collector.onRoute);
 

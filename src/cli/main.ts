@@ -10,6 +10,11 @@ import { registerCommands } from './commands/index.js';
  */
 export async function main(argv: readonly string[]): Promise<void> {
   limitHeapGrowth();
+  // `roster runs … | head` closes the pipe early: the reader has what it wanted, nothing failed.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const program = new Command('roster')
     .description('Directory sync for SaaS platforms: Microsoft Entra ID via SCIM push and Graph pull')
     .option('--data <dir>', 'data folder for the embedded SQLite database (ROSTER_DATA_DIR)')

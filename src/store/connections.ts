@@ -58,6 +58,7 @@ export async function createConnection(
     secret_ciphertext: input.secretCiphertext ?? null,
     secret_expires_at: input.secretExpiresAt ?? null,
     policy: '{}',
+    policy_pending: 0,
     last_request_at: null,
     created_at: input.now,
     updated_at: input.now,
@@ -106,10 +107,24 @@ export async function updateConnectionPolicy(
 ): Promise<void> {
   await db
     .updateTable('connections')
-    .set({ policy: JSON.stringify(policy), updated_at: now })
+    .set({ policy: JSON.stringify(policy), policy_pending: 1, updated_at: now })
     .where('id', '=', connectionId)
     .where('organization_id', '=', organizationId)
     .execute();
+}
+
+/** Whether the stored policy still waits to be applied to what was synced before it was set. */
+export async function isPolicyPending(db: Executor, connectionId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('connections')
+    .select('policy_pending')
+    .where('id', '=', connectionId)
+    .executeTakeFirst();
+  return row?.policy_pending === 1;
+}
+
+export async function markPolicyApplied(db: Executor, connectionId: string): Promise<void> {
+  await db.updateTable('connections').set({ policy_pending: 0 }).where('id', '=', connectionId).execute();
 }
 
 export async function touchConnection(db: Executor, connectionId: string, now: string): Promise<void> {

@@ -49,6 +49,8 @@ export interface ConnectionTable {
   secret_ciphertext: string | null;
   secret_expires_at: string | null;
   policy: Generated<string>;
+  /** 1 while the stored policy has not yet been applied to the objects already synced. */
+  policy_pending: Generated<number>;
   last_request_at: string | null;
   created_at: string;
   updated_at: string;

@@ -7,7 +7,12 @@ import type { Runtime } from '../runtime.js';
 import type { Executor } from '../store/database.js';
 import { findGroup } from '../store/groups.js';
 import { appendAudit, type Actor } from '../store/audit.js';
-import { getConnection, updateConnectionPolicy, type ConnectionKind } from '../store/connections.js';
+import {
+  getConnection,
+  isPolicyPending,
+  updateConnectionPolicy,
+  type ConnectionKind,
+} from '../store/connections.js';
 import { getOrganizationSettings, setSeatLimit } from '../store/organization-settings.js';
 import type { Outcome } from './outcome.js';
 import { reconcileConnection } from './reconcile-connection.js';
@@ -25,6 +30,8 @@ export interface PolicyDocument {
   policy: Record<string, unknown>;
   /** What the engine applies: the document over the defaults. */
   effective: Policy;
+  /** Set since the last reconcile: what was synced before does not reflect it yet. */
+  pending: boolean;
 }
 
 export async function getPolicy(
@@ -39,13 +46,15 @@ export async function getPolicy(
     kind: connection.kind,
     policy: connection.policy,
     effective: resolvePolicy(connection.kind, connection.policy),
+    pending: await isPolicyPending(runtime.store.db, connection.id),
   };
 }
 
 /**
  * Validates and stores a policy. Invalid input throws `invalid_input` naming the field
  * (`scope.filter.and[0].equals`) and changes nothing. The new policy applies to the changes that
- * arrive from now on; `reconcileConnection` applies it to the users already synced.
+ * arrive from now on; `reconcileConnection` applies it to the users already synced, and so does the
+ * next Graph sync.
  */
 export async function setPolicy(
   runtime: Runtime,
@@ -83,6 +92,7 @@ export async function setPolicy(
       kind: connection.kind,
       policy,
       effective,
+      pending: true,
     };
   });
 }

@@ -2,7 +2,7 @@ import { isoNow } from '../clock.js';
 import { resolvePolicy, type Policy } from '../domain/policy/policy.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
-import { getConnection } from '../store/connections.js';
+import { getConnection, markPolicyApplied } from '../store/connections.js';
 import { getDirectoryUserPolicy } from '../store/directory-user-policy.js';
 import { appendEvents } from '../store/events.js';
 import { applyGroupUpsert } from './apply-group.js';
@@ -50,6 +50,7 @@ export async function reconcileConnection(
         throw rollback;
       }
       if (seats?.exceeded) throw new SeatLimitError(seats);
+      if (options.policy === undefined) await markPolicyApplied(trx, connectionId);
       await appendEvents(trx, connection.organizationId, outcome.events, now);
       await appendAudit(
         trx,
@@ -76,7 +77,8 @@ export async function reconcileConnection(
   return outcome;
 }
 
-async function reconcileAll(ctx: ApplyContext): Promise<Outcome> {
+/** The reconcile itself, inside a transaction the caller holds (a dry-run sync's). */
+export async function reconcileAll(ctx: ApplyContext): Promise<Outcome> {
   const outcome = new Outcome();
   for (let after = ''; ;) {
     const groups = await ctx.trx

@@ -162,5 +162,88 @@ for (const engine of engines) {
       const response = await acme.api.post(`/organizations/acme/connections/${scim.connection.id}/sync`, {});
       assert.equal(response.status, 400);
     });
+
+    test('a policy set is pending until reconciled; reconcile applies it to the users already provisioned', async () => {
+      const created = await acme.api.post<typeof scim>('/organizations/acme/connections/scim', {
+        name: 'Reconcile',
+      });
+      const connection = created.body.connection.id;
+      const entra = scimClient(created.body.tenantUrl, created.body.token);
+      const intern = entraUser('rec-1', {
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Interns' },
+      });
+      assert.equal((await entra.post('/Users', intern)).status, 201);
+      assert.equal((await entra.post('/Users', entraUser('rec-2'))).status, 201);
+      const base = `/organizations/acme/connections/${connection}`;
+      const set = await acme.api.put<{ pending: boolean }>(`${base}/policy`, {
+        scope: { filter: { not: { attribute: 'department', equals: 'Interns' } } },
+      });
+      assert.equal(set.status, 200);
+      assert.equal(set.body.pending, true);
+      const statuses = async () =>
+        (
+          await acme.api.get<{ data: { userName: string; status: string }[] }>(
+            `/organizations/acme/users?source=scim&search=rec-`,
+          )
+        ).body.data
+          .map((user) => `${user.userName.toLowerCase()} ${user.status}`)
+          .sort();
+      assert.deepEqual(await statuses(), [
+        'test_user_rec-1@testuser.com active',
+        'test_user_rec-2@testuser.com active',
+      ]);
+      const preview = await acme.api.post<{ dryRun: boolean; counts: Record<string, number> }>(
+        `${base}/reconcile`,
+        { dryRun: true },
+      );
+      assert.equal(preview.status, 200);
+      assert.equal(preview.body.counts.usersDeactivated, 1);
+      assert.equal((await acme.api.get<{ pending: boolean }>(`${base}/policy`)).body.pending, true);
+      // No body at all is a reconcile too, as `curl -X POST` sends it.
+      const applied = await acme.api.call<{ counts: Record<string, number> }>('POST', `${base}/reconcile`);
+      assert.equal(applied.body.counts.usersDeactivated, 1);
+      assert.deepEqual(await statuses(), [
+        'test_user_rec-1@testuser.com inactive',
+        'test_user_rec-2@testuser.com active',
+      ]);
+      assert.equal((await acme.api.get<{ pending: boolean }>(`${base}/policy`)).body.pending, false);
+    });
+
+    test('deletes a connection: its users leave through the lifecycle with events, then it is gone', async () => {
+      const created = await acme.api.post<typeof scim>('/organizations/acme/connections/scim', {
+        name: 'Short-lived',
+      });
+      const connection = created.body.connection.id;
+      const entra = scimClient(created.body.tenantUrl, created.body.token);
+      assert.equal((await entra.post('/Users', entraUser('del-1'))).status, 201);
+      const group = await entra.post('/Groups', { displayName: 'Leaving soon', externalId: 'g-del' });
+      assert.equal(group.status, 201);
+      const policy = await acme.api.put(`/organizations/acme/connections/${connection}/policy`, {
+        lifecycle: { onDelete: 'deactivate' },
+      });
+      assert.equal(policy.status, 200);
+      const deleted = await acme.api.delete<{ counts: Record<string, number> }>(
+        `/organizations/acme/connections/${connection}`,
+      );
+      assert.equal(deleted.status, 200);
+      // A SCIM connection's lifecycle deletes users Entra deletes (`lifecycle.onDelete`, set here).
+      assert.equal(deleted.body.counts.usersDeactivated, 1);
+      assert.equal(deleted.body.counts.groupsDeleted, 1);
+      assert.equal((await acme.api.get(`/organizations/acme/connections/${connection}`)).status, 404);
+      assert.equal((await entra.get('/Users')).status, 404);
+      const users = await acme.api.get<{ data: { status: string }[] }>(
+        '/organizations/acme/users?search=del-1',
+      );
+      assert.deepEqual(
+        users.body.data.map((user) => user.status),
+        ['inactive'],
+      );
+      const events = await acme.api.get<{ data: { type: string }[] }>('/organizations/acme/events?limit=200');
+      const types = events.body.data.map((event) => event.type);
+      assert.ok(types.includes('user.deactivated'));
+      assert.ok(types.includes('group.deleted'));
+      const audit = await acme.api.get<{ data: { action: string }[] }>('/organizations/acme/audit?limit=200');
+      assert.ok(audit.body.data.some((entry) => entry.action === 'connection.deleted'));
+    });
   });
 }

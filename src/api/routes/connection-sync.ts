@@ -5,7 +5,7 @@ import { testGraphConnection } from '../../connectors/graph/test-graph-connectio
 import { isoNow } from '../../clock.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit } from '../../store/audit.js';
-import { getPolicy, policyJsonSchema, setPolicy } from '../../sync/policy-service.js';
+import { getPolicy, policyJsonSchema, reconcileConnection, setPolicy } from '../../sync/policy-service.js';
 import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../sync/runs/start-sync-run.js';
 import { actorOf } from '../api-actor.js';
 import { organizationOf } from '../request-context.js';
@@ -24,6 +24,10 @@ const SyncBody = Type.Object(
       Type.Boolean({ description: 'Read everything rather than the changes since the last run' }),
     ),
   },
+  { additionalProperties: false },
+);
+const ReconcileBody = Type.Object(
+  { dryRun: Type.Optional(Type.Boolean({ description: 'Report what would change and keep nothing' })) },
   { additionalProperties: false },
 );
 const RunsQuery = Type.Object({
@@ -79,6 +83,37 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
       setPolicy(runtime, request.params.connectionId, request.body, actorOf(request), {
         organizationId: organizationOf(request).id,
       }),
+  );
+  app.post<ConnectionRequest & { Body: Static<typeof ReconcileBody> }>(
+    `${base}/reconcile`,
+    {
+      schema: {
+        summary:
+          'Apply the stored policy to the users and groups already synced (or, with dryRun, report what it would change)',
+        tags: ['Policy'],
+        params: ConnectionParams,
+        body: ReconcileBody,
+        response: {
+          200: Type.Object(
+            {
+              connectionId: Type.String(),
+              dryRun: Type.Boolean(),
+              counts: Type.Record(Type.String(), Type.Integer()),
+            },
+            { title: 'ReconcileOutcome' },
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const dryRun = request.body.dryRun === true;
+      const outcome = await reconcileConnection(runtime, request.params.connectionId, {
+        dryRun,
+        organizationId: organizationOf(request).id,
+        actor: actorOf(request),
+      });
+      return { connectionId: request.params.connectionId, dryRun, counts: { ...outcome.counts } };
+    },
   );
   app.post<ConnectionRequest>(
     `${base}/test`,

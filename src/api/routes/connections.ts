@@ -12,6 +12,7 @@ import {
   tenantUrl,
 } from '../../connectors/scim/scim-connections.js';
 import type { Runtime } from '../../runtime.js';
+import { deleteConnection } from '../../sync/delete-connection.js';
 import { getConnection, listConnections, type Connection } from '../../store/connections.js';
 import { actorOf } from '../api-actor.js';
 import { organizationOf } from '../request-context.js';
@@ -229,6 +230,31 @@ export function registerConnectionRoutes(app: FastifyInstance, runtime: Runtime)
       await revokeToken(runtime, connectionId, tokenId, actorOf(request), organizationOf(request).id);
       return reply.code(204).send();
     },
+  );
+
+  app.delete<ConnectionRequest>(
+    `${base}/:connectionId`,
+    {
+      schema: {
+        summary:
+          'Delete a connection: its groups are deleted and its users leave as the lifecycle policy says (events and audit), then the connection, its tokens and directory copy; 409 while a sync runs',
+        tags,
+        params: ConnectionParams,
+        response: {
+          200: Type.Object(
+            { connectionId: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) },
+            { title: 'ConnectionDeleted' },
+          ),
+        },
+      },
+    },
+    async (request) => ({
+      connectionId: request.params.connectionId,
+      counts: await deleteConnection(runtime, request.params.connectionId, {
+        organizationId: organizationOf(request).id,
+        actor: actorOf(request),
+      }),
+    }),
   );
 
   registerConnectionSyncRoutes(app, runtime);

@@ -121,6 +121,10 @@ export const PolicyDocumentSchema = Type.Object(
       description: 'The policy as set; members left out take defaults',
     }),
     effective: Type.Record(Type.String(), Type.Unknown(), { description: 'What the engine applies' }),
+    pending: Type.Boolean({
+      description:
+        'Set since the last reconcile: users and groups synced before do not reflect it yet. The next Graph sync applies it, as does POST …/reconcile.',
+    }),
   },
   { title: 'PolicyDocument' },
 );

@@ -70,6 +70,7 @@ export function registerSyncCommands(program: Command): void {
           'usersCreated',
           'usersUpdated',
           'usersDeactivated',
+          'usersReactivated',
           'membershipsAdded',
           'errors',
         ],

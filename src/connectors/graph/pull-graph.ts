@@ -24,12 +24,15 @@ export async function pullGraph(
   };
   const groupIds = await scopedGroupIds(session);
   progress.scopeKey = groupIds === null ? 'all' : groupIds.join(',');
-  // A changed scope makes the stored groups deltaLink (bound to the old filter) useless: start over.
+  // A changed scope makes the stored deltaLinks (bound to the old filter) useless: start over.
   const scopeChanged =
     options.previousScopeKey !== undefined && options.previousScopeKey !== progress.scopeKey;
   if (groupIds === null) {
-    await pullResource(session, usersHandler(session), options, progress);
-    await pullResource(session, groupsHandler(session), options, progress);
+    // Back from selected groups to the whole tenant: the users outside those groups were not
+    // followed meanwhile, and the stored deltaLinks predate the change, so both rounds start over.
+    const rounds = { full: options.full || scopeChanged };
+    await pullResource(session, usersHandler(session), rounds, progress);
+    await pullResource(session, groupsHandler(session), rounds, progress);
   } else if (groupIds.length > 0) {
     await pullScopedUsers(session, groupIds, progress);
     await pullResource(

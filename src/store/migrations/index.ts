@@ -5,6 +5,7 @@ import * as policy from './0003-policy.js';
 import * as eventsApi from './0004-events-api.js';
 import * as sso from './0005-sso.js';
 import * as membershipMemberIndex from './0006-membership-member-index.js';
+import * as policyPending from './0007-policy-pending.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-events-api': eventsApi,
   '0005-sso': sso,
   '0006-membership-member-index': membershipMemberIndex,
+  '0007-policy-pending': policyPending,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,7 +12,9 @@ import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-e
 import { appendAudit, type Actor } from '../../store/audit.js';
 import type { Database } from '../../store/schema.js';
 import { Outcome, type PlannedChange, type SeatCheck } from '../outcome.js';
+import { reconcileAll, reconcileConnection } from '../reconcile-connection.js';
 import { SeatLimitError } from '../seat-guard.js';
+import { isPolicyPending } from '../../store/connections.js';
 import { getOrganizationSettings } from '../../store/organization-settings.js';
 import { applyPage, mergeOutcome } from './apply-page.js';
 import { leaseTtlMs, releaseLease, renewLease } from './run-lease.js';
@@ -72,6 +74,8 @@ export async function executeLeasedRun(
   const totals = new Outcome();
   const planned: PlannedChange[] = [];
   const fatal: RunError[] = [];
+  // Problems the pull worked around (app role assignments unreadable): listed with the errors.
+  const warnings: RunError[] = [];
   let progress: PullProgress | Record<string, unknown> = {};
   let status: SyncRun['status'] = 'succeeded';
   try {
@@ -133,6 +137,10 @@ export async function executeLeasedRun(
           throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
         if (hooks.cancelled?.() || (await isCancelRequested(trx ?? db0(), run.id))) throw new RunCancelled();
       },
+      warn: (warning) => {
+        // A seat pre-check pulls the same data again; its warnings would repeat the run's own.
+        if (!preview && !warnings.some((w) => w.code === warning.code)) warnings.push(warning);
+      },
     });
     if (run.dryRun) {
       // One transaction for the whole pull, rolled back at the end: the counts are real, the changes are not kept.
@@ -143,6 +151,19 @@ export async function executeLeasedRun(
             session(trx, (work) => work(trx)),
             pullOptions,
           );
+          if (await isPolicyPending(trx, run.connectionId)) {
+            const reconciled = await reconcileAll({
+              trx,
+              organizationId: run.organizationId,
+              connectionId: run.connectionId,
+              connectorKind: 'graph',
+              policy,
+              now: isoNow(runtime.clock),
+              onReject: 'record',
+            });
+            mergeOutcome(totals, reconciled);
+            planned.push(...reconciled.planned().slice(0, Math.max(0, maxPlannedChanges - planned.length)));
+          }
           throw new DryRunRollback();
         })
         .catch((error: unknown) => {
@@ -189,6 +210,14 @@ export async function executeLeasedRun(
         return result;
       };
       progress = await pullGraph(session(store.db, commit), pullOptions);
+      // A policy set since the last run reaches everything already synced, not only what changed
+      // in the directory: a widened scope or a new role rule must not wait for each user to change.
+      if (await isPolicyPending(store.db, run.connectionId)) {
+        mergeOutcome(
+          totals,
+          await reconcileConnection(runtime, run.connectionId, { organizationId: run.organizationId, actor }),
+        );
+      }
     }
   } catch (error) {
     if (error instanceof RunCancelled) {
@@ -201,7 +230,7 @@ export async function executeLeasedRun(
   } finally {
     clearInterval(heartbeat);
   }
-  const errors = [...fatal, ...totals.errors.slice(0, maxRunErrors)];
+  const errors = [...fatal, ...warnings, ...totals.errors.slice(0, maxRunErrors)];
   if (totals.errors.length > maxRunErrors)
     errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
   const now = isoNow(runtime.clock);

@@ -65,6 +65,7 @@ export function toRunSummary(run: SyncRun) {
     usersCreated: c.usersCreated ?? 0,
     usersUpdated: c.usersUpdated ?? 0,
     usersDeactivated: c.usersDeactivated ?? 0,
+    usersReactivated: c.usersReactivated ?? 0,
     usersDeleted: c.usersDeleted ?? 0,
     groupsCreated: c.groupsCreated ?? 0,
     groupsUpdated: c.groupsUpdated ?? 0,
