@@ -10,6 +10,7 @@ import { insertSyncRun } from '../sync/runs/sync-runs.js';
  * connection's lease row decides which one runs a due sync, so several processes sharing one
  * PostgreSQL never run a connection twice, and on SQLite the one process simply always wins.
  * Due-ness is read again after the lease is taken, so a run another process just finished is seen.
+ * A connection that never ran is first due one interval after it was made.
  */
 export interface Scheduler {
   stop(): Promise<void>;
@@ -63,7 +64,7 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
 async function dueConnections(runtime: Runtime) {
   const rows = await runtime.store.db
     .selectFrom('connections')
-    .select(['id', 'organization_id', 'settings'])
+    .select(['id', 'organization_id', 'settings', 'created_at'])
     .where('kind', '=', 'graph')
     .where('status', '=', 'active')
     .execute();
@@ -72,7 +73,7 @@ async function dueConnections(runtime: Runtime) {
   for (const row of rows) {
     const { intervalMinutes } = JSON.parse(row.settings) as Partial<GraphSettings>;
     if (typeof intervalMinutes !== 'number') continue;
-    if (isDue(await lastRunAt(runtime, row.id), intervalMinutes, now)) {
+    if (isDue((await lastRunAt(runtime, row.id)) ?? row.created_at, intervalMinutes, now)) {
       due.push({ id: row.id, organizationId: row.organization_id, intervalMinutes });
     }
   }
@@ -90,7 +91,8 @@ async function startIfDue(
   const lease = await tryAcquireLease(runtime.store.db, connectionId, runId, now);
   if (!lease.acquired) return null;
   if (lease.takenOverRunId !== null) await markInterrupted(runtime, lease.takenOverRunId);
-  if (!isDue(await lastRunAt(runtime, connectionId), intervalMinutes, now.getTime())) {
+  const last = await lastRunAt(runtime, connectionId);
+  if (last === undefined ? false : !isDue(last, intervalMinutes, now.getTime())) {
     await releaseLease(runtime.store.db, connectionId, runId);
     return null;
   }
@@ -120,6 +122,11 @@ async function lastRunAt(runtime: Runtime, connectionId: string): Promise<string
   return row?.created_at;
 }
 
-function isDue(lastCreatedAt: string | undefined, intervalMinutes: number, now: number): boolean {
-  return lastCreatedAt === undefined || Date.parse(lastCreatedAt) + intervalMinutes * 60_000 <= now;
+/**
+ * Due an interval after the last run, or after the connection was made if it never ran: the first
+ * sync is the admin's to start (after a preview, say), not the scheduler's half a minute after
+ * connecting with the default policy.
+ */
+function isDue(since: string, intervalMinutes: number, now: number): boolean {
+  return Date.parse(since) + intervalMinutes * 60_000 <= now;
 }

@@ -61,6 +61,20 @@ for (const engine of engines) {
       await emulator.close();
     });
 
+    test('a connection made just now waits one interval for its first scheduled sync', async () => {
+      const scheduler = startScheduler(roster.runtime, { tickMs: 50 });
+      await sleep(500);
+      await scheduler.stop();
+      assert.deepEqual(await listSyncRuns(roster.runtime, connectionId), []);
+      // As if it had been made 16 minutes ago: its 15-minute interval has passed.
+      const made = new Date(Date.now() - 16 * 60_000).toISOString();
+      await roster.runtime.store.db
+        .updateTable('connections')
+        .set({ created_at: made })
+        .where('id', '=', connectionId)
+        .execute();
+    });
+
     test('two processes ticking together run a due connection once', async () => {
       const schedulers = [
         startScheduler(roster.runtime, { tickMs: 50 }),
