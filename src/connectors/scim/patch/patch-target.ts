@@ -17,6 +17,7 @@ import {
   type AttributeDefinition,
   type AttributeLocation,
   type ScimResourceType,
+  ENTERPRISE_USER_SCHEMA_URN,
   findAttribute,
   locateAttribute,
 } from '../schema/attribute-schema.js';
@@ -51,6 +52,7 @@ export function resolvePatchTarget(
   const { definition } = location;
   const sub = path.attrPath.subAttribute ?? path.subAttribute;
   const attributeLabel = formatAttrPath({ ...path.attrPath, subAttribute: undefined });
+  assertKnownToSchema(resourceType, location, label);
   if (sub !== undefined && definition !== undefined && definition.type !== 'complex') {
     throw scimBadRequest(
       'invalidPath',
@@ -64,6 +66,10 @@ export function resolvePatchTarget(
     );
   }
   const subDefinition = sub === undefined ? undefined : findAttribute(definition?.subAttributes, sub);
+  if (sub !== undefined && definition?.subAttributes !== undefined && subDefinition === undefined) {
+    // RFC 7643 fixes the sub-attributes of its complex attributes: `name.nosuch` is a typo.
+    throw scimBadRequest('invalidPath', `"${attributeLabel}" has no sub-attribute "${sub}"`);
+  }
   return {
     label,
     location,
@@ -76,6 +82,39 @@ export function resolvePatchTarget(
         ? undefined
         : compileValueFilter(path.valueFilter, definition, attributeLabel),
   };
+}
+
+/**
+ * Attributes outside our schema are kept as sent, because Entra's attribute list lets an admin add
+ * target attributes of any name, and custom extension schemas are the admin's own. Two kinds of
+ * unknown name are mistakes, though, and are refused: an attribute of the other resource type
+ * (`members` on a User) and a name the Enterprise User extension, fixed by RFC 7643 §4.3, lacks.
+ */
+function assertKnownToSchema(
+  resourceType: ScimResourceType,
+  location: AttributeLocation,
+  label: string,
+): void {
+  if (location.definition !== undefined) return;
+  if (location.extensionUrn === ENTERPRISE_USER_SCHEMA_URN) {
+    throw scimBadRequest('invalidPath', `"${label}": the Enterprise User extension has no such attribute`);
+  }
+  const other: ScimResourceType = resourceType === 'User' ? 'Group' : 'User';
+  const elsewhere = locateAttribute(other, {
+    attribute: location.name,
+    subAttribute: undefined,
+    uri: undefined,
+  });
+  if (
+    location.extensionUrn === undefined &&
+    elsewhere?.definition !== undefined &&
+    elsewhere.extensionUrn === undefined
+  ) {
+    throw scimBadRequest(
+      'invalidPath',
+      `"${label}" is an attribute of ${other} resources, not ${resourceType}`,
+    );
+  }
 }
 
 /** The attribute's current value in `resource`, undefined when unassigned. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ENTERPRISE, assertScimError, patchUser, sampleUser } from './helpers.js';
+import { ENTERPRISE, assertScimError, patchGroup, patchUser, sampleUser } from './helpers.js';
 
 describe('RFC 7643 §2.2 mutability', () => {
   test('refuses to change id or meta', () => {
@@ -125,6 +125,39 @@ describe('RFC 7643 §2.3 value types', () => {
       'invalidPath',
       /names a schema that User resources do not have/,
     );
+  });
+
+  test('rejects names the schema rules out, and keeps names an admin may have added', () => {
+    for (const path of ['name.nosuch', 'emails.nosuch', 'emails[type eq "work"].nosuch']) {
+      assertScimError(
+        () => patchUser(sampleUser(), { op: 'replace', path, value: 'x' }),
+        'invalidPath',
+        /has no sub-attribute "nosuch"/,
+      );
+    }
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: `${ENTERPRISE}:nosuch`, value: 'x' }),
+      'invalidPath',
+      /Enterprise User extension has no such attribute/,
+    );
+    assertScimError(
+      () => patchUser(sampleUser(), { op: 'replace', path: 'members', value: 'x' }),
+      'invalidPath',
+      /attribute of Group resources/,
+    );
+    assertScimError(
+      () => patchGroup({ displayName: 'G' }, { op: 'replace', path: 'userName', value: 'x' }),
+      'invalidPath',
+      /attribute of User resources/,
+    );
+    // Entra's attribute list takes target attributes of any name, and custom extensions are the admin's.
+    assert.equal(
+      patchUser(sampleUser(), { op: 'replace', path: 'employeeStatus', value: 'on leave' }).employeeStatus,
+      'on leave',
+    );
+    const custom = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+    const user = patchUser(sampleUser(), { op: 'add', path: `${custom}:costCenter`, value: 'CC-1' });
+    assert.deepEqual(user[custom], { costCenter: 'CC-1' });
   });
 
   test('rejects values nested too deeply, without recursing into them', () => {
