@@ -31,7 +31,11 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('Run Roster with an emulated Entra tenant, synced, and print a sign-in link to the portal')
-    .option('--port <port>', 'port for Roster (0: any free port)', '8080')
+    .option(
+      '--port <port>',
+      'port for Roster (0: any free port; default PORT or 8080)',
+      process.env.PORT ?? '8080',
+    )
     .option('--emulator-port <port>', 'port for the Entra emulator (0: any free port)', '0')
     .option('--users <n>', 'users in the emulated tenant', '250')
     .option('--groups <n>', 'groups in the emulated tenant', '12')
