@@ -45,12 +45,13 @@ export async function createOrganization(
   return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
 }
 
-/** Finds an organization by id or by slug, as admins type either. */
+/** Finds an organization by id or by slug, as admins type either (a slug in any case: "ACME"). */
 export async function findOrganization(db: Executor, idOrSlug: string): Promise<Organization | undefined> {
+  const slug = idOrSlug.trim().toLowerCase();
   const row = await db
     .selectFrom('organizations')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', slug)]))
     .executeTakeFirst();
   return row && toOrganization(row);
 }

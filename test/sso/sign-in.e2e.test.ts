@@ -83,7 +83,7 @@ for (const engine of engines) {
     const signIn = async (name: string, org = 'acme') => {
       const client = new BrowserlessClient();
       const { hops } = await client.follow(
-        `${roster.url}/auth/sign-in?org=${org}&login_hint=${encodeURIComponent(upn(name))}`,
+        `${roster.url}/auth/sign-in?org=${encodeURIComponent(org)}&login_hint=${encodeURIComponent(upn(name))}`,
       );
       const last = hops.at(-1);
       return { client, hops, landed: new URL(last?.url ?? '', roster.url) };
@@ -108,6 +108,12 @@ for (const engine of engines) {
         assert.equal(body.role, 'Admin');
         assert.equal(body.canChange, true);
         assert.equal(body.displayName, 'ada Test');
+      });
+
+      test('takes the organization as the person types it, in any case', async () => {
+        const { client, landed } = await signIn('ada', ' ACME ');
+        assert.equal(landed.pathname, '/');
+        assert.equal((await session(client)).status, 200);
       });
 
       test('sets the session cookie httpOnly and SameSite=Lax, and stores only its digest', async () => {

@@ -49,7 +49,13 @@ export async function resolvePrincipal(request: FastifyRequest, runtime: Runtime
 
 /** Refuses a change by a read-only principal. */
 export function assertMayChange(principal: Principal): void {
-  if (principal.role !== 'admin') throw new RosterError('forbidden', 'This API key or role may only read');
+  if (principal.role === 'admin') return;
+  throw new RosterError(
+    'forbidden',
+    principal.kind === 'portal_user'
+      ? 'Your role lets you see this organization, not change it; ask an admin'
+      : 'This API key is read-only',
+  );
 }
 
 /** Refuses anyone but the operator (creating organizations, operator keys). */
