@@ -2,9 +2,11 @@
  * Scripted failures: "the next 2 requests whose path matches /users\/delta/ get a 429 with
  * Retry-After: 1". Rules are consumed in order; a matching request decrements the rule's count.
  * Graph paths answer in Graph's error shape, login paths in the OAuth shape (see server.ts).
+ * A 403 is Graph's `Authorization_RequestDenied`, as for a permission consented for some calls
+ * and not others, without changing the app's consented roles.
  */
 
-export type InjectedStatus = 429 | 500 | 503 | 504;
+export type InjectedStatus = 403 | 429 | 500 | 503 | 504;
 
 export interface FailureRule {
   /** Matched against the request path plus query string. A string is compiled as a RegExp. */
@@ -31,13 +33,14 @@ interface ActiveRule {
   method: string | null;
 }
 
-const statuses: readonly number[] = [429, 500, 503, 504];
+const statuses: readonly number[] = [403, 429, 500, 503, 504];
 
 export class FailureInjector {
   #rules: ActiveRule[] = [];
 
   inject(rule: FailureRule): void {
-    if (!statuses.includes(rule.status)) throw new TypeError('failure.status must be 429, 500, 503 or 504');
+    if (!statuses.includes(rule.status))
+      throw new TypeError('failure.status must be 403, 429, 500, 503 or 504');
     const count = rule.count ?? 1;
     if (!Number.isSafeInteger(count) || count < 1)
       throw new TypeError('failure.count must be a positive integer');

@@ -22,6 +22,7 @@ export const Salt = {
   servicePrincipal: 12,
   appRoleId: 13,
   assignment: 14,
+  groupAssignment: 15,
 } as const;
 
 /** The murmur3 finaliser: a fast, well-mixed bijection on 32-bit integers. */

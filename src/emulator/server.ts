@@ -69,6 +69,7 @@ function injectedError(
   const headers: Record<string, string> =
     retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) };
   if (scope === 'graph') {
+    if (status === 403) return graphErrors.accessDenied();
     return status === 429
       ? graphErrors.throttled(retryAfterSeconds)
       : graphErrors.injected(status as 500 | 503 | 504, retryAfterSeconds);

@@ -36,6 +36,8 @@ export class TenantStore {
   readonly #now: () => Date;
   readonly #managers = new Map<number, number>();
   readonly #roles = new Map<number, AppRoleValue | null>();
+  /** App roles assigned to groups: every direct member of the group holds it (Entra's group assignment). */
+  readonly #groupRoles = new Map<number, AppRoleValue>();
   /** Groups a soft-deleted user was in, for restore. */
   readonly #formerGroups = new Map<number, number[]>();
   #version = 0;
@@ -73,6 +75,10 @@ export class TenantStore {
   appRoleOf(user: number): AppRoleValue | null {
     if (this.#roles.has(user)) return this.#roles.get(user) ?? null;
     return user < this.generated.userCount ? this.generated.appRole(user) : null;
+  }
+
+  groupAppRoleOf(group: number): AppRoleValue | null {
+    return this.#groupRoles.get(group) ?? null;
   }
 
   requireUser(idOrUpn: string, { active = true } = {}): number {
@@ -173,6 +179,12 @@ export class TenantStore {
 
   setAppRole(user: number, role: AppRoleValue | null): void {
     this.#roles.set(user, role);
+  }
+
+  /** Assigns the app role to a group (null removes the assignment). Not a directory change: no delta reports it. */
+  setGroupAppRole(group: number, role: AppRoleValue | null): void {
+    if (role === null) this.#groupRoles.delete(group);
+    else this.#groupRoles.set(group, role);
   }
 
   addGroup(input: GroupInput): number {

@@ -72,6 +72,12 @@ describe('control routes', () => {
       added: false,
     });
     assert.deepEqual((await control('DELETE', `/groups/${gid}/members/${a!.id}`)).body, { removed: true });
+    assert.equal(
+      (await control('PUT', `/groups/${gid}/app-role`, { role: 'ReadOnly' })).body.appRole,
+      'ReadOnly',
+    );
+    assert.equal((await control('PUT', `/groups/${gid}/app-role`, { role: 'Owner' })).status, 400);
+    assert.equal((await control('PUT', `/groups/${gid}/app-role`, { role: null })).body.appRole, null);
     const members = (await control('GET', `/groups/${gid}/members`)).body.value as Json[];
     assert.deepEqual(members, [{ id: b!.id, type: 'user' }]);
   });

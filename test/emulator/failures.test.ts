@@ -45,6 +45,15 @@ describe('failure injection and throttling', () => {
     assert.equal((await graphGet(emulator, '/groups', token)).status, 200);
   });
 
+  it('injects 403 Authorization_RequestDenied, as for a permission the app lacks', async () => {
+    emulator.tenant.injectFailures({ path: 'appRoleAssignedTo', status: 403 });
+    const sp = emulator.clients[0]!.servicePrincipalId;
+    const denied = await graphGet(emulator, `/servicePrincipals/${sp}/appRoleAssignedTo`, token);
+    assert.equal(denied.status, 403);
+    assert.equal((denied.body.error as Json).code, 'Authorization_RequestDenied');
+    assert.equal((await graphGet(emulator, `/servicePrincipals/${sp}/appRoleAssignedTo`, token)).status, 200);
+  });
+
   it('answers an injected failure on the token endpoint in the OAuth error shape', async () => {
     emulator.tenant.injectFailures({ path: 'oauth2/v2\\.0/token', status: 503, retryAfterSeconds: 2 });
     const client = emulator.clients[0]!;

@@ -270,6 +270,72 @@ describe('Graph v1.0 reads', () => {
       assert.equal(byKey.body.id, sp.id);
     });
 
+    it('lists app roles assigned to groups after those of users, across pages', async () => {
+      const appId = emulator.clients[0]!.clientId;
+      const sp = (await graphGet(emulator, `/servicePrincipals(appId='${appId}')`, token)).body;
+      const readOnly = (sp.appRoles as Json[]).find((r) => r.value === 'ReadOnly')!;
+      const [first, second] = emulator.tenant.listGroups();
+      emulator.tenant.setGroupAppRole(first!.id, 'ReadOnly');
+      emulator.tenant.setGroupAppRole(second!.id, 'Admin');
+      try {
+        const pages = await allPages(
+          emulator,
+          `/servicePrincipals/${sp.id as string}/appRoleAssignedTo?$top=50`,
+          token,
+        );
+        assert.ok(pages.length > 1);
+        const assigned = values(pages);
+        assert.equal(new Set(assigned.map((a) => a.id)).size, assigned.length);
+        const groups = assigned.filter((a) => a.principalType === 'Group');
+        assert.deepEqual(
+          groups.map((a) => a.principalId),
+          [first!.id, second!.id],
+        );
+        assert.equal(groups[0]!.appRoleId, readOnly.id);
+        assert.equal(groups[0]!.principalDisplayName, first!.displayName);
+        assert.equal(groups[0]!.resourceId, sp.id);
+        assert.ok(assigned.slice(0, -2).every((a) => a.principalType === 'User'));
+        assert.equal(emulator.tenant.getGroup(first!.id)!.appRole, 'ReadOnly');
+      } finally {
+        emulator.tenant.setGroupAppRole(first!.id, null);
+        emulator.tenant.setGroupAppRole(second!.id, null);
+      }
+      const after = values(
+        await allPages(emulator, `/servicePrincipals/${sp.id as string}/appRoleAssignedTo?$top=999`, token),
+      );
+      assert.ok(after.every((a) => a.principalType === 'User'));
+    });
+
+    it('lets an app read its own service principal without any permission, and nothing more', async () => {
+      const bare = await startEmulator({
+        users: 5,
+        groups: 1,
+        seed: 3,
+        clients: [
+          { clientId: 'bare-app', clientSecret: 's', roles: [] },
+          { clientId: 'other-app', clientSecret: 's', roles: [] },
+        ],
+      });
+      try {
+        const bareToken = await appToken(bare, { clientId: 'bare-app', clientSecret: 's' });
+        const own = await graphGet(bare, `/servicePrincipals(appId='bare-app')`, bareToken);
+        assert.equal(own.status, 200);
+        const byId = await graphGet(bare, `/servicePrincipals/${own.body.id as string}`, bareToken);
+        assert.equal(byId.status, 200);
+        const other = await graphGet(bare, `/servicePrincipals(appId='other-app')`, bareToken);
+        assert.equal(other.status, 403);
+        const assignments = await graphGet(
+          bare,
+          `/servicePrincipals/${own.body.id as string}/appRoleAssignedTo`,
+          bareToken,
+        );
+        assert.equal(assignments.status, 403);
+        assert.equal((assignments.body.error as Json).code, 'Authorization_RequestDenied');
+      } finally {
+        await bare.close();
+      }
+    });
+
     it('returns the organization with its verified domain', async () => {
       const org = await graphGet(emulator, '/organization', token);
       const tenant = (org.body.value as Json[])[0]!;

@@ -71,13 +71,37 @@ export function flattenGraphUser(user: Record<string, unknown>): Record<string, 
 }
 
 /**
+ * Where a stored Graph user keeps the values of the app roles assigned to it. Graph reports
+ * assignments apart from the user (see app-role-assignments.ts) and never in users/delta, so they
+ * are kept beside the received properties, under an instance-annotation name no Graph property
+ * can take; mappings never see it (flattenGraphUser skips `@` names).
+ */
+export const appRolesKey = '@roster.appRoles';
+
+/** The app role values stored with a Graph user. */
+export function storedAppRoles(attributes: Record<string, unknown> | undefined): string[] {
+  const roles = attributes?.[appRolesKey];
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
+}
+
+/**
  * A Graph user becomes a `user.upsert` change. `previous` is the stored object: a delta answer
  * may carry only changed properties (`Prefer: return=minimal`, or Entra's own habits), so the
- * received ones are laid over what we had.
+ * received ones are laid over what we had. `roles` are the values of the app roles assigned to
+ * the user; left out (assignments unknown this run), the stored ones stand.
  */
-export function graphUserChange(user: GraphUser, previous?: Record<string, unknown>): Change {
+export function graphUserChange(
+  user: GraphUser,
+  previous?: Record<string, unknown>,
+  roles?: readonly string[],
+): Change {
   const merged: Record<string, unknown> = { ...previous, ...user };
   delete merged['@removed'];
+  if (roles !== undefined) {
+    const values = [...new Set(roles)].sort();
+    if (values.length > 0) merged[appRolesKey] = values;
+    else delete merged[appRolesKey];
+  }
   // `$select=manager` on users/delta reports the relationship as `manager@delta`: kept as the manager's object id.
   if ('manager@delta' in user) {
     const manager = (user['manager@delta'] as { id?: unknown; '@removed'?: unknown }[] | null)?.[0];
@@ -107,7 +131,7 @@ export function graphUserChange(user: GraphUser, previous?: Record<string, unkno
         userName,
         active,
         attributes: flattenGraphUser(merged),
-        roles: [],
+        roles: storedAppRoles(merged),
       },
     },
   };

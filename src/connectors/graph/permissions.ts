@@ -5,10 +5,17 @@
 export interface PermissionReport {
   /** Consented application permissions; null when the token could not be read. */
   roles: string[] | null;
-  missing: { neededFor: 'users' | 'groups'; anyOf: string[] }[];
+  missing: { neededFor: PermissionNeed; anyOf: string[] }[];
 }
 
-/** Least privilege first, as Microsoft lists them for `users/delta` and `groups/delta`. */
+/** `roles`: app role assignments, read when the policy takes roles from the source. */
+export type PermissionNeed = 'users' | 'groups' | 'roles';
+
+/**
+ * Least privilege first, as Microsoft lists them for `users/delta`, `groups/delta` and "List
+ * appRoleAssignments granted for a service principal" (`appRoleAssignedTo`; reading the app's
+ * own service principal needs no permission).
+ */
 export const requiredPermissions = {
   users: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   groups: [
@@ -18,12 +25,25 @@ export const requiredPermissions = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
+  roles: [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'Application.ReadWrite.OwnedBy',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
 } as const;
 
-export function checkPermissions(accessToken: string): PermissionReport {
+/** What the token lacks; `appRoles` adds the permission for app role assignments (roles.fromSource). */
+export function checkPermissions(
+  accessToken: string,
+  options: { appRoles?: boolean } = {},
+): PermissionReport {
   const roles = rolesOf(accessToken);
   const missing: PermissionReport['missing'] = [];
-  for (const neededFor of ['users', 'groups'] as const) {
+  const needs: PermissionNeed[] =
+    options.appRoles === true ? ['users', 'groups', 'roles'] : ['users', 'groups'];
+  for (const neededFor of needs) {
     const anyOf = requiredPermissions[neededFor];
     if (roles !== null && !anyOf.some((role) => roles.includes(role)))
       missing.push({ neededFor, anyOf: [...anyOf] });

@@ -1,3 +1,4 @@
+import { appRoleResolver, applyAppRoleAssignments, readAppRoleAssignments } from './app-role-assignments.js';
 import { groupsHandler } from './pull-groups.js';
 import { pullResource } from './pull-resource.js';
 import { pullScopedUsers } from './pull-scoped-users.js';
@@ -9,6 +10,10 @@ import { scopedGroupIds } from './scoped-groups.js';
  * A Graph pull: users first, then groups, so every member a group names is already known to the
  * platform when its membership arrives. Each resource keeps its own delta position. A scope of
  * selected groups fetches only those groups (a filtered `groups/delta`) and their members.
+ *
+ * With `roles.fromSource`, the app role assignments are read first, so users the rounds create
+ * or change get their roles at once; after the groups round, users whose assigned roles changed
+ * (delta rounds never report assignments) are updated. If they cannot be read, nobody's roles change.
  */
 export async function pullGraph(
   session: PullSession,
@@ -27,21 +32,24 @@ export async function pullGraph(
   // A changed scope makes the stored deltaLinks (bound to the old filter) useless: start over.
   const scopeChanged =
     options.previousScopeKey !== undefined && options.previousScopeKey !== progress.scopeKey;
+  const assignments = session.policy.roles.fromSource ? await readAppRoleAssignments(session) : null;
+  const roles = await appRoleResolver(session, assignments);
   if (groupIds === null) {
     // Back from selected groups to the whole tenant: the users outside those groups were not
     // followed meanwhile, and the stored deltaLinks predate the change, so both rounds start over.
     const rounds = { full: options.full || scopeChanged };
-    await pullResource(session, usersHandler(session), rounds, progress);
-    await pullResource(session, groupsHandler(session), rounds, progress);
+    await pullResource(session, usersHandler(session, roles), rounds, progress);
+    await pullResource(session, groupsHandler(session, roles), rounds, progress);
   } else if (groupIds.length > 0) {
-    await pullScopedUsers(session, groupIds, progress);
+    await pullScopedUsers(session, groupIds, progress, roles);
     await pullResource(
       session,
-      groupsHandler(session, groupIds),
+      groupsHandler(session, roles, groupIds),
       { full: options.full || scopeChanged },
       progress,
     );
   }
+  if (assignments !== null) await applyAppRoleAssignments(session, assignments, progress);
   progress.phase = 'done';
   return progress;
 }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { chunks } from '../../store/statement-shapes.js';
 import type { Change } from '../../sync/change.js';
+import type { AppRoleResolver } from './app-role-assignments.js';
 import { GraphError } from './graph-error.js';
 import { graphGroupChanges, groupSelect, memberChanges, type GraphGroup } from './graph-group.js';
 import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
@@ -15,6 +16,7 @@ import { clearMarks, markSeen, unseenMemberships, unseenObjects, type SyncState 
  */
 export function groupsHandler(
   session: PullSession,
+  roles: AppRoleResolver,
   onlyIds?: readonly string[],
 ): ResourceHandler<GraphGroup> {
   const { connectionId } = session;
@@ -29,7 +31,9 @@ export function groupsHandler(
       round: SyncState,
       prepared: unknown,
     ): Promise<void> {
-      const changes: Change[] = (prepared as GraphUser[]).map((user) => graphUserChange(user));
+      const changes: Change[] = (prepared as GraphUser[]).map((user) =>
+        graphUserChange(user, undefined, roles.rolesOf(user.id)),
+      );
       const stored = await storedGroups(
         trx,
         connectionId,

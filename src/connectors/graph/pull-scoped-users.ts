@@ -1,3 +1,4 @@
+import type { AppRoleResolver } from './app-role-assignments.js';
 import type { GraphPage } from './graph-client.js';
 import { graphUserChange, plainUserSelect, type GraphUser } from './graph-user.js';
 import type { PullProgress, PullSession } from './pull-session.js';
@@ -13,6 +14,7 @@ export async function pullScopedUsers(
   session: PullSession,
   groupIds: readonly string[],
   progress: PullProgress,
+  roles: AppRoleResolver,
 ): Promise<void> {
   progress.phase = 'users';
   progress.rounds.users = 'full';
@@ -44,7 +46,7 @@ export async function pullScopedUsers(
           );
           await session.apply(
             trx,
-            batch.map((user) => graphUserChange(user, previous.get(user.id))),
+            batch.map((user) => graphUserChange(user, previous.get(user.id), roles.rolesOf(user.id))),
           );
         }
         progress.pages += 1;

@@ -29,10 +29,21 @@ export interface PullSession {
   onPage(trx: Transaction<Database>, progress: PullProgress): Promise<void>;
   /** Called between pages; throws to stop (a cancelled run). Inside a transaction, pass it. */
   checkpoint(trx?: Transaction<Database>): Promise<void>;
+  /** Records a problem that did not stop the pull (roles left as they were) among the run's errors. */
+  warn(warning: PullWarning): void;
+}
+
+/** A problem the pull worked around, shown with the run's errors. */
+export interface PullWarning {
+  code: string;
+  graphCode?: string;
+  message: string;
+  remedy?: string;
 }
 
 export interface PullProgress {
-  phase: GraphResource | 'done';
+  /** `roles`: app role assignments read again and applied, after users and groups. */
+  phase: GraphResource | 'roles' | 'done';
   rounds: Partial<Record<GraphResource, 'full' | 'delta'>>;
   pages: number;
   usersSeen: number;

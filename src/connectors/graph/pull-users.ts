@@ -2,13 +2,14 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { chunks } from '../../store/statement-shapes.js';
 import type { Change } from '../../sync/change.js';
+import type { AppRoleResolver } from './app-role-assignments.js';
 import { graphUserChange, userSelect, type GraphUser } from './graph-user.js';
 import type { ResourceHandler } from './pull-resource.js';
 import type { PullSession } from './pull-session.js';
 import { clearMarks, markSeen, unseenObjects, type SyncState } from './sync-state.js';
 
 /** `users/delta`: each user becomes an upsert, each `@removed` a delete (policy decides deactivate or delete). */
-export function usersHandler(session: PullSession): ResourceHandler<GraphUser> {
+export function usersHandler(session: PullSession, roles: AppRoleResolver): ResourceHandler<GraphUser> {
   const { connectionId } = session;
   return {
     resource: 'users',
@@ -27,7 +28,7 @@ export function usersHandler(session: PullSession): ResourceHandler<GraphUser> {
           if (stored.has(user.id)) changes.push({ kind: 'user.delete', id: user.id });
           stored.delete(user.id);
         } else {
-          changes.push(graphUserChange(user, stored.get(user.id)));
+          changes.push(graphUserChange(user, stored.get(user.id), roles.rolesOf(user.id)));
         }
       }
       await session.apply(trx, changes);

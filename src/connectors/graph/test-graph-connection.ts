@@ -1,3 +1,4 @@
+import { resolvePolicy } from '../../domain/policy/policy.js';
 import type { Runtime } from '../../runtime.js';
 import { missingConsentRemedy } from './entra-remedy.js';
 import { openGraphConnection } from './graph-connections.js';
@@ -14,6 +15,11 @@ export interface GraphConnectionTest {
   graphUrl: string;
   token: 'acquired' | 'failed';
   roles: string[];
+  /**
+   * Permissions the token lacks, per part of the sync. `roles` (app role assignments, when the
+   * policy takes roles from the source) is listed with a remedy but leaves `ok` true: without it
+   * the sync still runs and keeps users' roles as they are.
+   */
   missing: PermissionReport['missing'];
   /** Calls that prove the permissions work: reading one user and one group. */
   checks: { users: CheckResult; groups: CheckResult };
@@ -28,7 +34,12 @@ export async function testGraphConnection(
   connectionId: string,
   organizationId?: string,
 ): Promise<GraphConnectionTest> {
-  const { settings, tokens, client } = await openGraphConnection(runtime, connectionId, organizationId);
+  const { connection, settings, tokens, client } = await openGraphConnection(
+    runtime,
+    connectionId,
+    organizationId,
+  );
+  const { fromSource } = resolvePolicy('graph', connection.policy).roles;
   const report: GraphConnectionTest = {
     connectionId,
     ok: false,
@@ -52,14 +63,23 @@ export async function testGraphConnection(
     return report;
   }
   report.token = 'acquired';
-  const permissions = checkPermissions(accessToken);
+  const permissions = checkPermissions(accessToken, { appRoles: fromSource });
   report.roles = permissions.roles ?? [];
   report.missing = permissions.missing;
-  if (permissions.missing.length > 0) {
-    const needs = permissions.missing.map(
+  const blocking = permissions.missing.filter((m) => m.neededFor !== 'roles');
+  if (blocking.length > 0) {
+    const needs = blocking.map(
       (m) => `${m.neededFor} need ${m.anyOf[0] ?? ''} (or ${m.anyOf.slice(1).join(', ')})`,
     );
     report.remedies.push(`${missingConsentRemedy} Missing: ${needs.join('; ')}.`);
+  }
+  const roles = permissions.missing.find((m) => m.neededFor === 'roles');
+  if (roles !== undefined) {
+    report.remedies.push(
+      `Roles from Entra (the policy's roles.fromSource) need the application permission ${roles.anyOf[0] ?? ''} ` +
+        `(or ${roles.anyOf.slice(1).join(', ')}) with admin consent, to read the app role assignments; ` +
+        'until then each sync keeps users’ roles as they are and warns. Or set roles.fromSource to false.',
+    );
   }
   for (const resource of ['users', 'groups'] as const) {
     try {
@@ -70,7 +90,7 @@ export async function testGraphConnection(
       if (report.error === null) recordError(report, error);
     }
   }
-  report.ok = report.missing.length === 0 && report.checks.users === 'ok' && report.checks.groups === 'ok';
+  report.ok = blocking.length === 0 && report.checks.users === 'ok' && report.checks.groups === 'ok';
   return report;
 }
 

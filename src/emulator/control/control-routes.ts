@@ -12,11 +12,12 @@
  *   PUT    /_emulator/users/{id}/manager {managerId|null}   PUT /_emulator/users/{id}/app-role {role|null}
  *   GET    /_emulator/groups?offset=&limit=   POST /_emulator/groups {displayName, members?: [ids]}
  *   GET    /_emulator/groups/{id}             PATCH /_emulator/groups/{id}   DELETE /_emulator/groups/{id}[?hard=true]
+ *   PUT    /_emulator/groups/{id}/app-role {role|null}   (an app role assignment to the group)
  *   GET    /_emulator/groups/{id}/members     POST /_emulator/groups/{id}/members {memberId}
  *   DELETE /_emulator/groups/{id}/members/{memberId}
  *   DELETE /_emulator/objects/{id}            permanent delete of a user or group (also soft-deleted)
  *   POST   /_emulator/delta-tokens/expire     every issued delta/skip token → 410 Gone
- *   GET|POST|DELETE /_emulator/failures       {path: regex, status: 429|500|503|504, count?, retryAfterSeconds?, method?}
+ *   GET|POST|DELETE /_emulator/failures       {path: regex, status: 403|429|500|503|504, count?, retryAfterSeconds?, method?}
  *   PUT    /_emulator/throttle {resourceUnits, windowSeconds?} | null    DELETE /_emulator/throttle
  *   PUT    /_emulator/token-lifetime {seconds}
  *   GET|DELETE /_emulator/requests            the request log
@@ -137,6 +138,11 @@ export async function handleControlRequest(
         tenant.deleteGroup(id, { hard });
         return ok({ deleted: id, hard });
       }
+    }
+    if (id !== undefined && method === 'PUT' && sub === 'app-role') {
+      const body = await objectBody(ctx);
+      tenant.setGroupAppRole(id, typeof body.role === 'string' ? (body.role as AppRoleValue) : null);
+      return ok(tenant.getGroup(id));
     }
     if (id !== undefined && sub === 'members') {
       if (subId === undefined && method === 'GET') return ok({ value: tenant.listMembers(id) });

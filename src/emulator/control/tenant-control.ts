@@ -21,6 +21,8 @@ export interface EmulatedUser extends UserRecord {
 
 export interface EmulatedGroup extends GroupRecord {
   memberCount: number;
+  /** The app role assigned to the group, held by each of its direct members. */
+  appRole: AppRoleValue | null;
 }
 
 export interface TenantCounts {
@@ -49,6 +51,8 @@ export interface TenantControl {
   restoreUser(id: string): EmulatedUser;
   setManager(userId: string, managerId: string | null): void;
   setAppRole(userId: string, role: AppRoleValue | null): void;
+  /** Assigns an app role to a group (null removes it); its direct members hold the role. */
+  setGroupAppRole(groupId: string, role: AppRoleValue | null): void;
   listGroups(options?: { offset?: number; limit?: number }): EmulatedGroup[];
   getGroup(id: string): EmulatedGroup | undefined;
   addGroup(input: GroupInput & { members?: string[] }): EmulatedGroup;
@@ -84,7 +88,13 @@ export function createTenantControl(rt: EmulatorRuntime): TenantControl {
   const group = (index: number): EmulatedGroup => ({
     ...store.groups.record(index),
     memberCount: store.memberships.memberCount(index),
+    appRole: store.groupAppRoleOf(index),
   });
+  const checkRole = (role: AppRoleValue | null): void => {
+    if (role !== null && !appRoleValues.includes(role)) {
+      throw new EmulatorError('invalid_input', `role must be one of ${appRoleValues.join(', ')} or null`);
+    }
+  };
   /** A member code for a user (id or UPN) or group id. */
   const memberCode = (id: string): number => {
     const u = store.users.indexOf(id);
@@ -161,10 +171,12 @@ export function createTenantControl(rt: EmulatorRuntime): TenantControl {
       store.setManager(index, managerId === null ? -1 : store.requireUser(managerId));
     },
     setAppRole: (userId, role) => {
-      if (role !== null && !appRoleValues.includes(role)) {
-        throw new EmulatorError('invalid_input', `role must be one of ${appRoleValues.join(', ')} or null`);
-      }
+      checkRole(role);
       store.setAppRole(store.requireUser(userId), role);
+    },
+    setGroupAppRole: (groupId, role) => {
+      checkRole(role);
+      store.setGroupAppRole(store.requireGroup(groupId), role);
     },
     listGroups: (options) => {
       const out: EmulatedGroup[] = [];

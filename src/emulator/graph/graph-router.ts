@@ -30,6 +30,7 @@ import { queryOption } from './odata-query.js';
 import {
   getOrganization,
   getServicePrincipal,
+  isOwnServicePrincipal,
   listAppRoleAssignedTo,
   listServicePrincipals,
 } from './service-principals.js';
@@ -38,6 +39,8 @@ import { countUsers, getManager, getMe, getUser, listUserMemberOf, listUsers } f
 
 interface Route {
   permissions: readonly string[];
+  /** A caller this route answers without any of `permissions` (an app reading its own service principal). */
+  exempt?: (caller: GraphCaller, rt: EmulatorRuntime) => boolean;
   baseCost: number;
   run(ctx: RequestContext, rt: EmulatorRuntime, caller: GraphCaller): void;
 }
@@ -119,8 +122,16 @@ function matchRoute(segments: string[]): Route {
     const relation = alternateKey ? second : third;
     if (key === undefined)
       return { permissions: apps, baseCost: 1, run: (c, r) => listServicePrincipals(c, r) };
-    if (relation === undefined)
-      return { permissions: apps, baseCost: 1, run: (c, r) => getServicePrincipal(c, r, key) };
+    if (relation === undefined) {
+      // "A service principal can retrieve its own application and service principal details
+      // without being granted any application permissions" (Get servicePrincipal).
+      return {
+        permissions: apps,
+        exempt: (caller, r) => isOwnServicePrincipal(r, key, caller.appId),
+        baseCost: 1,
+        run: (c, r) => getServicePrincipal(c, r, key),
+      };
+    }
     if (relation.toLowerCase() === 'approleassignedto') {
       return { permissions: apps, baseCost: 1, run: (c, r) => listAppRoleAssignedTo(c, r, key) };
     }
@@ -168,6 +179,6 @@ export async function handleGraphRequest(
   const decision = rt.throttle.charge(caller.appId, rt.tenantId, cost, rt.now().getTime());
   for (const [name, value] of Object.entries(decision.headers)) ctx.res.setHeader(name, value);
   if (!decision.allowed) throw graphErrors.throttled(decision.retryAfterSeconds, decision.headers);
-  requirePermission(caller, route.permissions);
+  if (!route.exempt?.(caller, rt)) requirePermission(caller, route.permissions);
   route.run(ctx, rt, caller);
 }

@@ -1,7 +1,7 @@
 /**
  * The enterprise applications of the emulated tenant: one service principal per registered
  * client, each exposing the app roles Admin, User, ReadOnly and EnterpriseAdmin, and the users
- * assigned to them ("List appRoleAssignments granted for a service principal",
+ * and groups assigned to them ("List appRoleAssignments granted for a service principal",
  * `GET /servicePrincipals/{id}/appRoleAssignedTo`). Also `GET /organization`.
  * Lookups: `/servicePrincipals?$filter=appId eq '…'`, `/servicePrincipals/{id}` and the alternate
  * key form `/servicePrincipals(appId='…')`.
@@ -77,37 +77,61 @@ export function requireServicePrincipal(rt: EmulatorRuntime, key: string): Regis
   return client;
 }
 
+/** Whether `key` (an object id or `(appId='…')`) names the calling application's own service principal. */
+export function isOwnServicePrincipal(rt: EmulatorRuntime, key: string, appId: string): boolean {
+  const alternate = /^\(appId='([^']+)'\)$/i.exec(key);
+  if (alternate) return alternate[1] === appId;
+  return rt.options.clients.some((c) => c.clientId === appId && c.servicePrincipalId === key.toLowerCase());
+}
+
 export function getServicePrincipal(ctx: RequestContext, rt: EmulatorRuntime, key: string): void {
   const sp = servicePrincipal(rt, requireServicePrincipal(rt, key));
   sendGraphJson(ctx, 200, { '@odata.context': contextUrl(ctx, 'servicePrincipals/$entity'), ...sp });
 }
 
-/** Users holding one of the app's roles, paged by user index. */
+/**
+ * The app's role assignments: users first (by user index), then groups (principalType `Group`;
+ * each direct member of such a group holds the role, as Entra's group-based assignment has it).
+ * The page cursor counts users from 0 and groups from -1 downwards, so users added between pages
+ * do not shift the groups.
+ */
 export function listAppRoleAssignedTo(ctx: RequestContext, rt: EmulatorRuntime, key: string): void {
   const client = requireServicePrincipal(rt, key);
   const top = parseTop(queryOption(ctx.url.searchParams, 'top')) ?? 100;
   const skip = queryOption(ctx.url.searchParams, 'skiptoken');
   const roleIds = new Map(appRoles(rt).map((r) => [r.value as string, r.id as string]));
-  const users = rt.store.users;
+  const { users, groups } = rt.store;
   const value: Record<string, unknown>[] = [];
-  let i = skip === null ? 0 : openPageToken(rt, ctx, skip);
-  for (; i < users.size && value.length < top; i++) {
-    const role = users.isActive(i) ? rt.store.appRoleOf(i) : null;
-    if (role === null) continue;
-    const user = users.record(i);
-    value.push({
-      id: deterministicGuid(rt.options.seed, Salt.assignment, i).replace(/-/g, '').slice(0, 22),
-      appRoleId: roleIds.get(role),
-      createdDateTime: user.createdDateTime,
-      principalDisplayName: user.displayName,
-      principalId: user.id,
-      principalType: 'User',
-      resourceDisplayName: client.displayName,
-      resourceId: client.servicePrincipalId,
-    });
+  const assignment = (
+    salt: number,
+    index: number,
+    role: string,
+    principal: { id: string; displayName: string | null; createdDateTime: string },
+    principalType: 'User' | 'Group',
+  ): Record<string, unknown> => ({
+    id: deterministicGuid(rt.options.seed, salt, index).replace(/-/g, '').slice(0, 22),
+    appRoleId: roleIds.get(role),
+    createdDateTime: principal.createdDateTime,
+    principalDisplayName: principal.displayName,
+    principalId: principal.id,
+    principalType,
+    resourceDisplayName: client.displayName,
+    resourceId: client.servicePrincipalId,
+  });
+  let cursor = skip === null ? 0 : openPageToken(rt, ctx, skip);
+  for (; cursor >= 0 && cursor < users.size && value.length < top; cursor++) {
+    const role = users.isActive(cursor) ? rt.store.appRoleOf(cursor) : null;
+    if (role !== null) value.push(assignment(Salt.assignment, cursor, role, users.record(cursor), 'User'));
+  }
+  if (cursor >= users.size) cursor = -1;
+  for (; cursor < 0 && -cursor - 1 < groups.size && value.length < top; cursor--) {
+    const j = -cursor - 1;
+    const role = groups.isActive(j) ? rt.store.groupAppRoleOf(j) : null;
+    if (role !== null) value.push(assignment(Salt.groupAssignment, j, role, groups.record(j), 'Group'));
   }
   const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, 'appRoleAssignments') };
-  if (i < users.size) body['@odata.nextLink'] = nextLink(ctx, sealPageToken(rt, ctx, i));
+  const more = cursor >= 0 ? true : -cursor - 1 < groups.size;
+  if (more) body['@odata.nextLink'] = nextLink(ctx, sealPageToken(rt, ctx, cursor));
   body.value = value;
   sendGraphJson(ctx, 200, body);
 }

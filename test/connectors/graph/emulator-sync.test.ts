@@ -28,7 +28,11 @@ for (const engine of engines) {
         seed: 7,
         pageSizes: { usersDelta: 25, groupsDelta: 3, membersPerDeltaPage: 40 },
         clients: [
-          { clientId: 'roster-app', clientSecret: 'right', roles: ['User.Read.All', 'Group.Read.All'] },
+          {
+            clientId: 'roster-app',
+            clientSecret: 'right',
+            roles: ['User.Read.All', 'Group.Read.All', 'Application.Read.All'],
+          },
           { clientId: 'unconsented-app', clientSecret: 'right', roles: [] },
           {
             clientId: 'expired-app',
@@ -79,7 +83,8 @@ for (const engine of engines) {
     test('graph test gets a token and reads the consented roles', async () => {
       const report = await testGraphConnection(roster.runtime, connectionId);
       assert.equal(report.ok, true, JSON.stringify(report));
-      assert.deepEqual([...report.roles].sort(), ['Group.Read.All', 'User.Read.All']);
+      assert.deepEqual([...report.roles].sort(), ['Application.Read.All', 'Group.Read.All', 'User.Read.All']);
+      assert.deepEqual(report.missing, []);
     });
 
     test('graph test explains a wrong secret, an expired one and missing consent', async () => {
@@ -121,7 +126,7 @@ for (const engine of engines) {
       assert.equal(unconsented.token, 'acquired');
       assert.deepEqual(
         unconsented.missing.map((m) => m.neededFor),
-        ['users', 'groups'],
+        ['users', 'groups', 'roles'],
       );
       assert.equal(unconsented.checks.users, 'failed');
       assert.match(unconsented.remedies.join(' '), /Grant admin consent/);

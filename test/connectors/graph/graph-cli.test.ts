@@ -107,6 +107,7 @@ for (const engine of engines) {
         'usersCreated',
         'usersUpdated',
         'usersDeactivated',
+        'usersReactivated',
         'usersDeleted',
         'groupsCreated',
         'groupsUpdated',

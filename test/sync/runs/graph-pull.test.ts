@@ -4,6 +4,7 @@ import { createGraphConnection } from '../../../src/connectors/graph/graph-conne
 import { rotateGraphCredential } from '../../../src/connectors/graph/rotate-graph-credential.js';
 import { searchGraphGroups } from '../../../src/connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../../src/connectors/graph/test-graph-connection.js';
+import { updateConnectionPolicy } from '../../../src/store/connections.js';
 import { createOrganization } from '../../../src/store/organizations.js';
 import {
   cancelSyncRun,
@@ -50,6 +51,15 @@ for (const engine of engines) {
         { type: 'cli', id: null },
       );
       connectionId = created.connectionId;
+      // This fake tenant serves users and groups only; app role assignments have their own test
+      // against the emulator (test/connectors/graph/emulator-roles.test.ts).
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        { roles: { fromSource: false } },
+        new Date().toISOString(),
+      );
     });
     after(async () => {
       await roster.close();
