@@ -105,6 +105,13 @@ for (const engine of engines) {
       assert.equal(audit.body.data.length, 2);
       assert.ok(audit.body.data.every((entry) => entry.actor.type === 'api_key'));
       assert.doesNotMatch(JSON.stringify(audit.body), /very-secret-value/);
+      const typo = await acme.api.post<{ detail: string }>('/organizations/acme/connections/graph', {
+        tenantId: '11111111-2222-3333-4444-555555555555',
+        clientId: 'xyz',
+        clientSecret: 'very-secret-value',
+      });
+      assert.equal(typo.status, 400);
+      assert.match(typo.body.detail, /clientId must be the Application \(client\) ID, a GUID/);
     });
 
     test("changes a Graph connection's schedule and secret; a bad interval changes nothing", async () => {

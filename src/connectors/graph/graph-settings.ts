@@ -50,9 +50,12 @@ export function parseTenantId(raw: string): string {
   return value;
 }
 
+/** Entra's Application (client) ID is always a GUID; anything else fails only later, at sign-in. */
 export function parseClientId(raw: string): string {
   const value = raw.trim();
-  if (value === '') throw invalidInput('clientId must be the Application (client) ID', 'clientId');
+  if (!guid.test(value)) {
+    throw invalidInput('clientId must be the Application (client) ID, a GUID', 'clientId');
+  }
   return value;
 }
 
