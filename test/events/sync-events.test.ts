@@ -26,7 +26,11 @@ for (const engine of engines) {
         groups: 2,
         seed: 3,
         clients: [
-          { clientId: 'roster-app', clientSecret: 'right', roles: ['User.Read.All', 'Group.Read.All'] },
+          {
+            clientId: 'a0f0c0de-0000-4000-8000-000000000001',
+            clientSecret: 'right',
+            roles: ['User.Read.All', 'Group.Read.All'],
+          },
         ],
       });
       roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '34'.repeat(32) });
@@ -36,7 +40,7 @@ for (const engine of engines) {
         '/organizations/contoso/connections/graph',
         {
           tenantId: emulator.tenantId,
-          clientId: 'roster-app',
+          clientId: 'a0f0c0de-0000-4000-8000-000000000001',
           clientSecret: 'right',
           loginUrl: emulator.loginUrl,
           graphUrl: emulator.graphUrl,

@@ -54,7 +54,13 @@ for (const engine of engines) {
         users: 20,
         groups: 2,
         seed: 9,
-        clients: [{ clientId: 'cert-app', certificatePem: certificate, roles: ['Directory.Read.All'] }],
+        clients: [
+          {
+            clientId: 'a0f0c0de-0000-4000-8000-000000000005',
+            certificatePem: certificate,
+            roles: ['Directory.Read.All'],
+          },
+        ],
       });
       roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '78'.repeat(32) });
       await createOrganization(roster.runtime.store.db, {
@@ -74,7 +80,7 @@ for (const engine of engines) {
         'certs',
         {
           tenantId: emulator.tenantId,
-          clientId: 'cert-app',
+          clientId: 'a0f0c0de-0000-4000-8000-000000000005',
           certificatePem: pem,
           loginUrl: emulator.loginUrl,
           graphUrl: emulator.graphUrl,
@@ -102,7 +108,7 @@ for (const engine of engines) {
           'certs',
           {
             tenantId: emulator.tenantId,
-            clientId: 'cert-app',
+            clientId: 'a0f0c0de-0000-4000-8000-000000000005',
             certificatePem: pem.split('-----BEGIN CERTIFICATE-----')[0] + other.certificate,
             loginUrl: emulator.loginUrl,
             graphUrl: emulator.graphUrl,

@@ -40,11 +40,15 @@ for (const engine of engines) {
         seed: 31,
         clients: [
           {
-            clientId: 'roster-app',
+            clientId: 'a0f0c0de-0000-4000-8000-000000000001',
             clientSecret: 'right',
             roles: ['User.Read.All', 'Group.Read.All', 'Application.Read.All'],
           },
-          { clientId: 'no-roles-app', clientSecret: 'right', roles: ['User.Read.All', 'Group.Read.All'] },
+          {
+            clientId: 'a0f0c0de-0000-4000-8000-000000000002',
+            clientSecret: 'right',
+            roles: ['User.Read.All', 'Group.Read.All'],
+          },
         ],
       });
       // Only the assignments made here, so every expected role is named in this file.
@@ -61,7 +65,7 @@ for (const engine of engines) {
       organizationId = (
         await createOrganization(roster.runtime.store.db, { slug: 'fabrikam', name: 'Fabrikam', now })
       ).id;
-      connectionId = (await connect('roster-app')).connectionId;
+      connectionId = (await connect('a0f0c0de-0000-4000-8000-000000000001')).connectionId;
     });
     after(async () => {
       await roster.close();
@@ -194,7 +198,7 @@ for (const engine of engines) {
     });
 
     test('graph test names the permission app roles need while the policy takes roles from the source', async () => {
-      const { connectionId: lacking } = await connect('no-roles-app');
+      const { connectionId: lacking } = await connect('a0f0c0de-0000-4000-8000-000000000002');
       const report = await testGraphConnection(roster.runtime, lacking);
       assert.equal(report.ok, true, JSON.stringify(report));
       assert.deepEqual(

@@ -29,13 +29,13 @@ for (const engine of engines) {
         pageSizes: { usersDelta: 25, groupsDelta: 3, membersPerDeltaPage: 40 },
         clients: [
           {
-            clientId: 'roster-app',
+            clientId: 'a0f0c0de-0000-4000-8000-000000000001',
             clientSecret: 'right',
             roles: ['User.Read.All', 'Group.Read.All', 'Application.Read.All'],
           },
-          { clientId: 'unconsented-app', clientSecret: 'right', roles: [] },
+          { clientId: 'a0f0c0de-0000-4000-8000-000000000003', clientSecret: 'right', roles: [] },
           {
-            clientId: 'expired-app',
+            clientId: 'a0f0c0de-0000-4000-8000-000000000004',
             clientSecret: 'old',
             clientSecretExpiresAt: '2020-01-01',
             roles: ['Directory.Read.All'],
@@ -47,7 +47,7 @@ for (const engine of engines) {
       organizationId = (
         await createOrganization(roster.runtime.store.db, { slug: 'contoso', name: 'Contoso', now })
       ).id;
-      connectionId = (await connect('roster-app', 'right')).connectionId;
+      connectionId = (await connect('a0f0c0de-0000-4000-8000-000000000001', 'right')).connectionId;
     });
     after(async () => {
       await roster.close();
@@ -90,18 +90,18 @@ for (const engine of engines) {
     test('graph test explains a wrong secret, an expired one and missing consent', async () => {
       const wrong = await testGraphConnection(
         roster.runtime,
-        (await connect('roster-app', 'wrong')).connectionId,
+        (await connect('a0f0c0de-0000-4000-8000-000000000001', 'wrong')).connectionId,
       );
       assert.equal(wrong.error?.graphCode, 'AADSTS7000215');
       assert.match(wrong.remedies[0] ?? '', /secret VALUE/);
       const expired = await testGraphConnection(
         roster.runtime,
-        (await connect('expired-app', 'old')).connectionId,
+        (await connect('a0f0c0de-0000-4000-8000-000000000004', 'old')).connectionId,
       );
       assert.equal(expired.error?.graphCode, 'AADSTS7000222');
       const unknown = await testGraphConnection(
         roster.runtime,
-        (await connect('no-such-app', 'x')).connectionId,
+        (await connect('a0f0c0de-0000-4000-8000-0000000000ff', 'x')).connectionId,
       );
       assert.equal(unknown.error?.graphCode, 'AADSTS700016');
       const otherTenant = await createGraphConnection(
@@ -109,7 +109,7 @@ for (const engine of engines) {
         'contoso',
         {
           tenantId: randomUUID(),
-          clientId: 'roster-app',
+          clientId: 'a0f0c0de-0000-4000-8000-000000000001',
           clientSecret: 'right',
           loginUrl: emulator.loginUrl,
           graphUrl: emulator.graphUrl,
@@ -121,7 +121,7 @@ for (const engine of engines) {
       assert.match(noTenant.remedies[0] ?? '', /Directory \(tenant\) ID/);
       const unconsented = await testGraphConnection(
         roster.runtime,
-        (await connect('unconsented-app', 'right')).connectionId,
+        (await connect('a0f0c0de-0000-4000-8000-000000000003', 'right')).connectionId,
       );
       assert.equal(unconsented.token, 'acquired');
       assert.deepEqual(

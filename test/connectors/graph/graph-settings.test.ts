@@ -3,7 +3,11 @@ import { describe, test } from 'node:test';
 import { parseGraphConnectionInput } from '../../../src/connectors/graph/graph-connections.js';
 import { parseInterval } from '../../../src/connectors/graph/graph-settings.js';
 
-const base = { tenantId: '11111111-2222-3333-4444-555555555555', clientId: 'app', clientSecret: 's' };
+const base = {
+  tenantId: '11111111-2222-3333-4444-555555555555',
+  clientId: 'a0f0c0de-0000-4000-8000-000000000006',
+  clientSecret: 's',
+};
 
 describe('Graph connection settings', () => {
   test('national clouds pair their login and Graph hosts', () => {
