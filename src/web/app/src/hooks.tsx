@@ -68,6 +68,20 @@ export function useAction<A extends unknown[], T>(
   return { run, busy, error };
 }
 
+/**
+ * Calls `tick` every `intervalMs` while `active`: live things (a running sync, Entra's last SCIM
+ * request) refresh by themselves. The latest `tick` is called, so callers need not memoise it.
+ */
+export function usePolling(tick: () => void, intervalMs: number, active = true): void {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = window.setInterval(() => latest.current(), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs, active]);
+}
+
 /** A value that follows `value` once typing has paused, so search as you type sends few requests. */
 
 export function useDebounced<T>(value: T, delayMs = 250): T {

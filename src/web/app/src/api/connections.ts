@@ -52,6 +52,7 @@ export interface SyncRun {
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   dryRun: boolean;
   full: boolean;
+  cancelRequested?: boolean;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -91,7 +92,7 @@ export interface PolicyDocument {
 
 export const getPolicy = (id: string) => get<PolicyDocument>(connection(id, '/policy'));
 export const setPolicy = (id: string, policy: Record<string, unknown>) =>
-  put<Record<string, unknown>>(connection(id, '/policy'), policy);
+  put<PolicyDocument>(connection(id, '/policy'), policy);
 export const getPolicySchema = () => get<Record<string, unknown>>('/api/v1/policy-schema');
 
 export const startRun = (id: string, options: { dryRun?: boolean; full?: boolean }) =>

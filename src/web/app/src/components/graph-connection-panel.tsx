@@ -7,15 +7,20 @@ import {
 } from '../api/connections';
 import { useLocation } from '../router';
 import { ErrorNotice, Field, Notice, Select, formatTime } from './ui';
-import { useAction } from '../hooks';
+import { useAction, useSession } from '../hooks';
 
-/** A Graph connection's settings and "Test connection" with the permission report and remedies. */
+/**
+ * A Graph connection's settings and "Test connection" with the permission report and remedies.
+ * The test, the schedule and the secret are changes (the API refuses them to read-only roles), so
+ * only those who may change see them.
+ */
 export function GraphConnectionPanel(props: { connection: Connection; onChange?: () => void }) {
   const c = props.connection;
+  const { session } = useSession();
   const { query } = useLocation();
   const [report, setReport] = useState<GraphTest>();
   const test = useAction(async () => setReport(await testGraphConnection(c.id)));
-  const testNow = query.get('test') === '1';
+  const testNow = query.get('test') === '1' && session.canChange;
   useEffect(() => {
     // Right after "Save and test" the page runs the test itself.
     if (testNow) void test.run();
@@ -47,13 +52,17 @@ export function GraphConnectionPanel(props: { connection: Connection; onChange?:
           <dd>{formatTime(c.secretExpiresAt)}</dd>
         </div>
       </dl>
-      <button type="button" onClick={() => void test.run()} disabled={test.busy}>
-        {test.busy ? 'Testing…' : 'Test connection'}
-      </button>
-      <ErrorNotice error={test.error} />
-      {report && <TestReport report={report} />}
-      <ScheduleForm connection={c} onChange={props.onChange} />
-      <SecretForm connection={c} onChange={props.onChange} />
+      {session.canChange && (
+        <>
+          <button type="button" onClick={() => void test.run()} disabled={test.busy}>
+            {test.busy ? 'Testing…' : 'Test connection'}
+          </button>
+          <ErrorNotice error={test.error} />
+          {report && <TestReport report={report} />}
+          <ScheduleForm connection={c} onChange={props.onChange} />
+          <SecretForm connection={c} onChange={props.onChange} />
+        </>
+      )}
     </div>
   );
 }

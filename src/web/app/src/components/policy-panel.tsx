@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import { getPolicy, setPolicy, type Connection } from '../api/connections';
-import type { DirectoryGroupHit } from '../api/connections';
+import { useEffect, useRef, useState } from 'react';
+import { getPolicy, setPolicy, type Connection, type DirectoryGroupHit } from '../api/connections';
+import { directoryGroupIds, resolveDirectoryGroupNames } from './directory-group-names';
 import type { GroupNames } from './directory-group-picker';
 import { GroupMappings, type Mapping } from './group-mappings';
 import { RoleRules, ScopeGroups, type RoleRule } from './group-rules';
@@ -9,47 +9,137 @@ import { useAction, useAsync, useSession } from '../hooks';
 
 /**
  * The connection's policy as switches: every option of src/domain/policy/policy.ts, grouped as
- * admins think of them. Changes are kept in the page until "Save"; ReadOnly sees them disabled.
+ * admins think of them. Option changes are kept in the page until "Save options"; list edits
+ * (mappings, role rules, scope groups) save at once, and only themselves: each is applied to the
+ * policy as stored, so an option changed but not saved stays unsaved. ReadOnly sees it all disabled.
  */
 type Json = Record<string, unknown>;
 
 const obj = (value: unknown): Json => (value !== null && typeof value === 'object' ? (value as Json) : {});
+const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+const withField = (policy: Json, key: string, field: string, value: unknown): Json => ({
+  ...policy,
+  [key]: { ...obj(policy[key]), [field]: value },
+});
+
+/** JSON with sorted keys: the server's key order is not ours, and "unsaved" must not depend on it. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Json).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+/** The policy's bounds for lifecycle.deleteAfterDays (src/domain/policy/policy-schema.ts). */
+const maxGraceDays = 3650;
+
+/** The grace period as typed, or why it cannot be saved: never an empty box read as 0 (delete at once). */
+function parseGraceDays(text: string): { days: number } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { error: 'Enter the grace period in days (0 deletes at once).' };
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) > maxGraceDays)
+    return { error: `The grace period must be a whole number of days, from 0 to ${maxGraceDays}.` };
+  return { days: Number(trimmed) };
+}
+
+const graceText = (policy: Json): string => {
+  const days = obj(policy.lifecycle).deleteAfterDays;
+  return typeof days === 'number' ? String(days) : '30';
+};
 
 export function PolicyPanel(props: { connection: Connection }) {
   const { session } = useSession();
   const loaded = useAsync(() => getPolicy(props.connection.id), [props.connection.id]);
-  const [policy, setLocal] = useState<Json>();
+  // `stored` is the policy as the server has it (the effective one, every default filled in, so
+  // every switch shows what really applies); `draft` is what the form shows.
+  const [stored, setStored] = useState<Json>();
+  const storedRef = useRef<Json | undefined>(undefined);
+  const [draft, setDraft] = useState<Json>();
+  const [grace, setGrace] = useState('');
+  const [graceError, setGraceError] = useState<string>();
   const [saved, setSaved] = useState(false);
-  const [names, setNames] = useState<GroupNames>(new Map());
+  const [picked, setPicked] = useState<GroupNames>(new Map());
+  const keep = (policy: Json) => {
+    storedRef.current = policy;
+    setStored(policy);
+  };
   useEffect(() => {
-    // The effective policy has every default filled in, so every switch shows what really applies.
-    if (loaded.data) setLocal(obj(loaded.data.effective));
+    if (!loaded.data) return;
+    const effective = obj(loaded.data.effective);
+    keep(effective);
+    setDraft(effective);
+    setGrace(graceText(effective));
   }, [loaded.data]);
-  const save = useAction(async (next: Json) => {
-    await setPolicy(props.connection.id, next);
+  const groupIds = directoryGroupIds(stored).filter((id) => !picked.has(id));
+  const resolved = useAsync(
+    async () =>
+      storedRef.current && groupIds.length > 0
+        ? resolveDirectoryGroupNames(props.connection, storedRef.current, groupIds)
+        : new Map<string, string>(),
+    [props.connection.id, groupIds.join(',')],
+  );
+  const names: GroupNames = new Map([...(resolved.data ?? []), ...picked]);
+
+  const saveOptions = useAction(async (next: Json) => {
+    const answer = await setPolicy(props.connection.id, next);
+    keep(obj(answer.effective));
     setSaved(true);
   });
+  const saveListEdit = useAction(async (key: string, field: string, next: unknown[]) => {
+    const base = storedRef.current;
+    if (!base) return;
+    const before = obj(base[key])[field];
+    // Optimistic, so a second edit made before the first is answered builds on it.
+    storedRef.current = withField(base, key, field, next);
+    try {
+      const answer = await setPolicy(props.connection.id, storedRef.current);
+      keep(obj(answer.effective));
+      setSaved(true);
+    } catch (failure) {
+      storedRef.current = base;
+      setDraft((d) => d && withField(d, key, field, before));
+      throw failure;
+    }
+  });
+
   if (loaded.error) return <ErrorNotice error={loaded.error} />;
-  if (!policy) return null;
+  if (!draft || !stored) return null;
   const ro = !session.canChange;
-  const section = (key: string) => obj(policy[key]);
+  const section = (key: string) => obj(draft[key]);
   const update = (key: string, field: string, value: unknown) => {
     setSaved(false);
-    setLocal((p) => ({ ...p, [key]: { ...obj(p?.[key]), [field]: value } }));
+    setDraft((d) => withField(d ?? {}, key, field, value));
   };
   const scope = section('scope');
   const groups = section('groups');
   const roles = section('roles');
   const lifecycle = section('lifecycle');
   const newUsers = section('newUsers');
-  const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
-  // List edits (mappings, rules, scope groups) save at once: they are deliberate, one at a time.
-  const saveList = (key: string, field: string, next: unknown[], picked?: DirectoryGroupHit) => {
-    if (picked) setNames((known) => new Map(known).set(picked.id, picked.displayName));
-    const nextPolicy = { ...policy, [key]: { ...section(key), [field]: next } };
-    setLocal(nextPolicy);
-    void save.run(nextPolicy);
+  // List edits save at once: they are deliberate, one at a time. The draft shows the new list too,
+  // and keeps its other unsaved edits.
+  const saveList = (key: string, field: string, next: unknown[], hit?: DirectoryGroupHit) => {
+    if (hit) setPicked((known) => new Map(known).set(hit.id, hit.displayName));
+    setSaved(false);
+    setDraft((d) => withField(d ?? {}, key, field, next));
+    void saveListEdit.run(key, field, next);
   };
+  const saveAll = () => {
+    const parsed = parseGraceDays(grace);
+    if ('error' in parsed) {
+      setSaved(false);
+      setGraceError(parsed.error);
+      return;
+    }
+    setGraceError(undefined);
+    const next = withField(draft, 'lifecycle', 'deleteAfterDays', parsed.days);
+    setDraft(next);
+    void saveOptions.run(next);
+  };
+  const unsaved =
+    canonical({ ...draft, lifecycle: { ...lifecycle, deleteAfterDays: null } }) !==
+      canonical({ ...stored, lifecycle: { ...obj(stored.lifecycle), deleteAfterDays: null } }) ||
+    grace.trim() !== graceText(stored);
   return (
     <div className="card policy">
       <h2>Group mappings</h2>
@@ -58,7 +148,7 @@ export function PolicyPanel(props: { connection: Connection }) {
         mappings={list<Mapping>(groups.mappings)}
         names={names}
         readOnly={ro}
-        onChange={(next, picked) => saveList('groups', 'mappings', next, picked)}
+        onChange={(next, hit) => saveList('groups', 'mappings', next, hit)}
       />
       <h2>Options</h2>
       <fieldset disabled={ro}>
@@ -79,7 +169,7 @@ export function PolicyPanel(props: { connection: Connection }) {
             groups={list(scope.groups)}
             names={names}
             readOnly={ro}
-            onChange={(next, picked) => saveList('scope', 'groups', next, picked)}
+            onChange={(next, hit) => saveList('scope', 'groups', next, hit)}
           />
         )}
         <Toggle
@@ -106,7 +196,7 @@ export function PolicyPanel(props: { connection: Connection }) {
           rules={list<RoleRule>(roles.rules)}
           names={names}
           readOnly={ro}
-          onChange={(next, picked) => saveList('roles', 'rules', next, picked)}
+          onChange={(next, hit) => saveList('roles', 'rules', next, hit)}
         />
       </fieldset>
       <fieldset disabled={ro}>
@@ -128,10 +218,15 @@ export function PolicyPanel(props: { connection: Connection }) {
         />
         <Field
           label="Grace period before deleting (days)"
-          type="number"
-          min={0}
-          value={typeof lifecycle.deleteAfterDays === 'number' ? String(lifecycle.deleteAfterDays) : '30'}
-          onChange={(e) => update('lifecycle', 'deleteAfterDays', Number(e.target.value))}
+          inputMode="numeric"
+          autoComplete="off"
+          value={grace}
+          error={graceError}
+          onChange={(e) => {
+            setSaved(false);
+            setGraceError(undefined);
+            setGrace(e.target.value);
+          }}
         />
       </fieldset>
       <fieldset disabled={ro}>
@@ -142,26 +237,30 @@ export function PolicyPanel(props: { connection: Connection }) {
           onChange={(v) => update('newUsers', 'enrollmentEmail', v)}
         />
         {(['mobile_credential', 'cloud_key'] as const).map((type) => {
-          const list = Array.isArray(newUsers.credentials) ? (newUsers.credentials as string[]) : [];
+          const issued = list<string>(newUsers.credentials);
           return (
             <Toggle
               key={type}
               label={`Issue a ${type.replace('_', ' ')}`}
-              checked={list.includes(type)}
+              checked={issued.includes(type)}
               onChange={(v) =>
-                update('newUsers', 'credentials', v ? [...list, type] : list.filter((t) => t !== type))
+                update('newUsers', 'credentials', v ? [...issued, type] : issued.filter((t) => t !== type))
               }
             />
           );
         })}
       </fieldset>
+      {!ro && unsaved && (
+        <Notice kind="warning">Unsaved changes to the options: press Save options to keep them.</Notice>
+      )}
       {!ro && (
-        <button type="button" className="primary" disabled={save.busy} onClick={() => void save.run(policy)}>
+        <button type="button" className="primary" disabled={saveOptions.busy} onClick={saveAll}>
           Save options
         </button>
       )}
+      {graceError && <Notice kind="error">Not saved: {graceError}</Notice>}
       {saved && <Notice kind="success">Saved. The next sync applies it.</Notice>}
-      <ErrorNotice error={save.error} />
+      <ErrorNotice error={saveOptions.error ?? saveListEdit.error} />
     </div>
   );
 }

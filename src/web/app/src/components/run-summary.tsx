@@ -1,5 +1,5 @@
 import type { SyncRun } from '../api/connections';
-import { Badge, Notice, formatCount, formatTime } from './ui';
+import { Badge, Notice, formatCount, formatTime, plural } from './ui';
 
 /** A sync run in words: status, progress while live, what changed (or would), and its errors. */
 const labels: [key: string, verb: string, done: string, noun: string][] = [
@@ -15,6 +15,33 @@ const labels: [key: string, verb: string, done: string, noun: string][] = [
   ['membershipsRemoved', 'remove', 'removed', 'membership'],
 ];
 
+/** Whether the run is still to finish: queued, or running. */
+export const isLive = (run: SyncRun): boolean => run.status === 'queued' || run.status === 'running';
+
+/**
+ * A live run's progress record in words: "Reading users · 1,200 users and 0 groups read · 6
+ * pages". The record is the Graph pull's (phase, usersSeen, groupsSeen, pages); anything else in
+ * it (delta rounds, the scope key) is for Roster, not for the admin.
+ */
+function progressText(run: SyncRun): string {
+  const p = run.progress;
+  const count = (key: string) => {
+    const value = p[key];
+    return typeof value === 'number' ? value : undefined;
+  };
+  const users = count('usersSeen');
+  const groups = count('groupsSeen');
+  const pages = count('pages');
+  if (run.status === 'queued' || (users === undefined && groups === undefined))
+    return run.status === 'queued' ? 'Waiting to start…' : 'Starting…';
+  const phase = p.phase === 'users' ? 'Reading users' : p.phase === 'groups' ? 'Reading groups' : 'Finishing';
+  return [
+    phase,
+    `${plural(users ?? 0, 'user')} and ${plural(groups ?? 0, 'group')} read`,
+    ...(pages === undefined ? [] : [plural(pages, 'page')]),
+  ].join(' · ');
+}
+
 /** "will create 1,243 users" for a preview, "1,243 users created" for a run. */
 function phrase(dryRun: boolean, n: number, verb: string, done: string, noun: string): string {
   const things = `${noun}${n === 1 ? '' : 's'}`;
@@ -24,9 +51,6 @@ function phrase(dryRun: boolean, n: number, verb: string, done: string, noun: st
 export function RunSummary(props: { run: SyncRun; seatLimit?: number | null }) {
   const r = props.run;
   const counts = labels.filter(([key]) => (r.counts[key] ?? 0) > 0);
-  const progress = Object.entries(r.progress).flatMap(([k, v]) =>
-    typeof v === 'number' || typeof v === 'string' ? [[k, v] as const] : [],
-  );
   const seat = r.errors.find((e) => e.code === 'seat_limit_exceeded');
   const created = r.counts.usersCreated ?? 0;
   const overSeats = r.dryRun && props.seatLimit != null && created > props.seatLimit;
@@ -36,10 +60,10 @@ export function RunSummary(props: { run: SyncRun; seatLimit?: number | null }) {
         {r.dryRun ? 'Dry run' : 'Sync'} <Badge value={r.status} />{' '}
         <span className="muted small">started {formatTime(r.startedAt ?? r.createdAt)}</span>
       </p>
-      {(r.status === 'running' || r.status === 'queued') && (
+      {isLive(r) && (
         <p className="progress">
-          <progress aria-label="Sync progress" />{' '}
-          {progress.map(([k, v]) => `${k}: ${typeof v === 'number' ? formatCount(v) : v}`).join(' · ')}
+          <progress aria-label="Sync progress" /> <span className="progress-text">{progressText(r)}</span>
+          {r.cancelRequested && <span className="muted"> · cancelling at the next page</span>}
         </p>
       )}
       {seat && <Notice kind="warning">{seat.message}</Notice>}
@@ -60,7 +84,7 @@ export function RunSummary(props: { run: SyncRun; seatLimit?: number | null }) {
       )}
       {r.errors.length > 0 && (
         <details>
-          <summary>{r.errors.length} errors</summary>
+          <summary>{plural(r.errors.length, 'error')}</summary>
           <ul className="errors">
             {r.errors.map((e, i) => (
               <li key={i}>

@@ -1,13 +1,22 @@
-import { useEffect, useState } from 'react';
-import { createScimToken, listScimTokens, revokeScimToken, type Connection } from '../api/connections';
-import { ScimCredentials } from '../pages/ScimConnectPage';
-import { Badge, ErrorNotice, Notice, formatTime } from './ui';
-import { useAction, useAsync, useSession } from '../hooks';
+import { useState } from 'react';
+import {
+  createScimToken,
+  listScimTokens,
+  revokeScimToken,
+  type Connection,
+  type ScimToken,
+} from '../api/connections';
+import { ScimCredentials, ScimStatus } from './scim-credentials';
+import { Badge, ConfirmButton, ErrorNotice, formatTime } from './ui';
+import { useAction, useAsync, usePolling, useSession } from '../hooks';
 
 /**
- * A SCIM connection: "waiting for Entra's first request" until Entra calls (polled, so the page
- * turns live by itself), then live; tokens with rotation (add a new one, then revoke the old).
+ * A SCIM connection: "waiting for Entra's first request" until Entra calls, then live with the
+ * time of Entra's last request. Both are polled, so the page follows Entra by itself. Tokens with
+ * rotation (add a new one, then revoke the old); revoking asks first.
  */
+export const scimPollMs = { waiting: 3000, live: 5000 } as const;
+
 export function ScimConnectionPanel(props: { connection: Connection; onChange: () => void }) {
   const { session } = useSession();
   const c = props.connection;
@@ -21,23 +30,13 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
     await revokeScimToken(c.id, tokenId);
     tokens.reload();
   });
-  const { onChange } = props;
-  useEffect(() => {
-    if (c.lastRequestAt) return undefined;
-    const timer = window.setInterval(onChange, 3000);
-    return () => window.clearInterval(timer);
-  }, [c.lastRequestAt, onChange]);
+  usePolling(props.onChange, c.lastRequestAt ? scimPollMs.live : scimPollMs.waiting);
   const tenantUrl = c.tenantUrl;
+  const active = (tokens.data?.data ?? []).filter((t) => !t.revokedAt);
   return (
     <div className="card">
       <h2>Status</h2>
-      {c.lastRequestAt ? (
-        <Notice kind="success">Live · Entra's last request {formatTime(c.lastRequestAt)}</Notice>
-      ) : (
-        <Notice>
-          Waiting for Entra's first request… Press Test Connection in Entra, then start provisioning.
-        </Notice>
-      )}
+      <ScimStatus connection={c} />
       {tenantUrl && <p className="mono small">Tenant URL: {tenantUrl}</p>}
       <h2>Secret tokens</h2>
       {issued && <ScimCredentials created={issued} />}
@@ -50,14 +49,14 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
               created {formatTime(t.createdAt)} · last used {formatTime(t.lastUsedAt)}
             </span>{' '}
             {session.canChange && !t.revokedAt && (
-              <button
-                type="button"
-                className="danger small"
+              <ConfirmButton
+                label="Revoke"
+                aria-label={`Revoke token …${t.hint}`}
+                confirmLabel="Yes, revoke it"
                 disabled={revoke.busy}
-                onClick={() => void revoke.run(t.id)}
-              >
-                Revoke
-              </button>
+                question={revokeQuestion(t, active.length === 1)}
+                onConfirm={() => void revoke.run(t.id)}
+              />
             )}
           </li>
         ))}
@@ -69,4 +68,10 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
       )}
     </div>
   );
+}
+
+function revokeQuestion(token: ScimToken, onlyActive: boolean): string {
+  return onlyActive
+    ? `Token …${token.hint} is the only active token. Once it is revoked, Entra's provisioning stops until you create a new token and paste it into Entra. Revoke it?`
+    : `Revoke token …${token.hint}? Entra requests that still use it are refused from now on.`;
 }

@@ -1,17 +1,16 @@
 import { useEffect, useState } from 'react';
 import { get, orgPath } from '../api/client';
 import { cancelRun, getRun, listRuns, startRun, type SyncRun } from '../api/connections';
-import { RunSummary } from './run-summary';
+import { RunSummary, isLive } from './run-summary';
 import { ErrorNotice, Notice } from './ui';
-import { useAction, useAsync, useSession } from '../hooks';
+import { useAction, useAsync, usePolling, useSession } from '../hooks';
 
 /**
  * Sync now, with live progress (polled each second while the run is queued or running), and a
- * dry-run preview that says what a first sync would do before it does it.
+ * dry-run preview that says what a first sync would do before it does it. A run that is still
+ * live when the page opens (started before navigating away, by the schedule or by another admin)
+ * is followed the same way, so leaving the page and coming back loses nothing.
  */
-const live = (run: SyncRun | undefined) =>
-  run !== undefined && (run.status === 'queued' || run.status === 'running');
-
 export function SyncPanel(props: { connectionId: string }) {
   const { session } = useSession();
   const history = useAsync(() => listRuns(props.connectionId, { limit: 5 }), [props.connectionId]);
@@ -23,25 +22,31 @@ export function SyncPanel(props: { connectionId: string }) {
     setCurrent(await startRun(props.connectionId, { dryRun })),
   );
   const cancel = useAction(async (id: string) => setCurrent(await cancelRun(id)));
-  const runId = current?.id;
-  const running = live(current);
+  const newest = history.data?.data[0];
   useEffect(() => {
-    if (!runId || !running) return undefined;
-    const timer = window.setInterval(() => {
-      void getRun(runId).then(setCurrent, () => undefined);
-    }, 1000);
-    return () => window.clearInterval(timer);
-  }, [props.connectionId, runId, running]);
+    // Runs are listed newest first: a live newest run is the one to follow.
+    if (newest && isLive(newest)) setCurrent((shown) => (shown && isLive(shown) ? shown : newest));
+  }, [newest]);
+  const runId = current?.id;
+  const running = current !== undefined && isLive(current);
+  usePolling(
+    () => {
+      if (runId) void getRun(runId).then(setCurrent, () => undefined);
+    },
+    1000,
+    running,
+  );
   const { reload } = history;
   useEffect(() => {
     if (current && !running) reload();
   }, [current, running, reload]);
   const past = (history.data?.data ?? []).filter((r) => !r.dryRun);
   const neverSynced = history.data !== undefined && past.length === 0;
+  const cancelling = cancel.busy || current?.cancelRequested === true;
   return (
     <div className="card">
       <h2>Sync</h2>
-      {neverSynced && (
+      {neverSynced && !running && (
         <Notice>
           Not synced yet. Preview first: a dry run shows what the first sync would change, and changes
           nothing.
@@ -60,17 +65,17 @@ export function SyncPanel(props: { connectionId: string }) {
           >
             Sync now
           </button>
+          {running && runId && (
+            <button
+              type="button"
+              className="danger"
+              disabled={cancelling}
+              onClick={() => void cancel.run(runId)}
+            >
+              {cancelling ? 'Cancelling…' : 'Cancel this run'}
+            </button>
+          )}
         </div>
-      )}
-      {session.canChange && running && runId && (
-        <button
-          type="button"
-          className="danger"
-          disabled={cancel.busy}
-          onClick={() => void cancel.run(runId)}
-        >
-          Cancel this run
-        </button>
       )}
       <ErrorNotice error={start.error ?? cancel.error} />
       {current && <RunSummary run={current} seatLimit={seatLimit} />}

@@ -2,16 +2,30 @@ import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react
 
 /** Small building blocks every page uses: labelled fields, toggles, copy boxes, notices. */
 
-export function Field(props: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string }) {
-  const { label, hint, ...input } = props;
+/** A labelled input; `error` marks it invalid and says why, next to it. */
+export function Field(
+  props: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; error?: string | undefined },
+) {
+  const { label, hint, error, ...input } = props;
   const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <input
+        id={id}
+        aria-describedby={described === '' ? undefined : described}
+        aria-invalid={error ? true : undefined}
+        {...input}
+      />
       {hint && (
         <small id={`${id}-hint`} className="hint">
           {hint}
+        </small>
+      )}
+      {error && (
+        <small id={`${id}-error`} className="field-error">
+          {error}
         </small>
       )}
     </div>
@@ -126,6 +140,63 @@ export function Notice(props: { kind?: 'error' | 'info' | 'warning' | 'success';
   );
 }
 
+/**
+ * A button for a change that cannot be undone: the first press asks, in the page, and only "Yes"
+ * does it. An inline question rather than window.confirm, so it reads like the rest of the page.
+ */
+export function ConfirmButton(props: {
+  label: string;
+  question: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  className?: string;
+  'aria-label'?: string;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button
+        type="button"
+        className={props.className ?? 'danger small'}
+        disabled={props.disabled}
+        aria-label={props['aria-label']}
+        onClick={() => setAsking(true)}
+      >
+        {props.label}
+      </button>
+    );
+  return (
+    <div className="confirm" role="group" aria-label={props['aria-label'] ?? props.label}>
+      <p>{props.question}</p>
+      <button
+        type="button"
+        className="danger"
+        disabled={props.disabled}
+        onClick={() => {
+          setAsking(false);
+          props.onConfirm();
+        }}
+      >
+        {props.confirmLabel}
+      </button>{' '}
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+    </div>
+  );
+}
+
+/** Says once, at the top of a page of settings, why there is nothing to press. */
+export function ReadOnlyNotice(props: { role: string }) {
+  return (
+    <Notice>
+      You are signed in with the {props.role} role: you can look at everything here, and an Admin can change
+      it.
+    </Notice>
+  );
+}
+
 export function ErrorNotice(props: { error: Error | undefined }) {
   return props.error ? <Notice kind="error">{props.error.message}</Notice> : null;
 }
@@ -151,6 +222,11 @@ export function formatTime(iso: string | null | undefined): string {
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** "1 error", "2 errors", "1,204 users": a count with its noun, singular only for one. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : nouns}`;
 }
 
 /**

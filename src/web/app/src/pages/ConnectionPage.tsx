@@ -3,12 +3,13 @@ import { GraphConnectionPanel } from '../components/graph-connection-panel';
 import { PolicyPanel } from '../components/policy-panel';
 import { ScimConnectionPanel } from '../components/scim-connection-panel';
 import { SyncPanel } from '../components/sync-panel';
-import { Badge, ErrorNotice, Loading } from '../components/ui';
+import { Badge, ErrorNotice, Loading, ReadOnlyNotice } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../hooks';
+import { useAsync, useSession } from '../hooks';
 
 /** One connection: its credentials and status, then the policy, then syncing. */
 export function ConnectionPage(props: { connectionId: string }) {
+  const { session } = useSession();
   const connection = useAsync(() => getConnection(props.connectionId), [props.connectionId]);
   if (connection.error) return <ErrorNotice error={connection.error} />;
   if (!connection.data) return <Loading />;
@@ -21,6 +22,7 @@ export function ConnectionPage(props: { connectionId: string }) {
       <h1>
         {c.name} <Badge value={c.kind === 'scim' ? 'SCIM' : 'Graph'} />
       </h1>
+      {!session.canChange && <ReadOnlyNotice role={session.role} />}
       {c.kind === 'scim' ? (
         <ScimConnectionPanel connection={c} onChange={connection.reload} />
       ) : (

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { createGraphConnection } from '../api/connections';
-import { ErrorNotice, Field, Select } from '../components/ui';
+import { ErrorNotice, Field, ReadOnlyNotice, Select } from '../components/ui';
 import { Link, navigate } from '../router';
-import { useAction } from '../hooks';
+import { useAction, useSession } from '../hooks';
 
 export const clouds = [
   ['global', 'Global (login.microsoftonline.com)'],
@@ -22,6 +22,7 @@ export const intervals = [
  * cloud, and the schedule. After saving, the connection page tests it and picks groups.
  */
 export function GraphConnectPage() {
+  const { session } = useSession();
   const [form, setForm] = useState({
     tenantId: '',
     clientId: '',
@@ -58,72 +59,80 @@ export function GraphConnectPage() {
         <Link to="/">← Integrations</Link>
       </p>
       <h1>Connect Microsoft Graph</h1>
+      {!session.canChange && <ReadOnlyNotice role={session.role} />}
       <p className="muted">
         Register an application in Entra ID, add the application permissions User.Read.All and Group.Read.All
         (or Directory.Read.All), grant admin consent, and create a client secret.
       </p>
-      <form className="card form" onSubmit={submit}>
-        <Field
-          label="Directory (tenant) ID"
-          required
-          value={form.tenantId}
-          onChange={(e) => set('tenantId')(e.target.value)}
-          autoComplete="off"
-        />
-        <Field
-          label="Application (client) ID"
-          required
-          value={form.clientId}
-          onChange={(e) => set('clientId')(e.target.value)}
-          autoComplete="off"
-        />
-        <Field
-          label="Client secret"
-          required
-          type="password"
-          value={form.clientSecret}
-          onChange={(e) => set('clientSecret')(e.target.value)}
-          autoComplete="new-password"
-          hint="Stored encrypted; never shown again"
-        />
-        <Field
-          label="Secret expires"
-          type="date"
-          value={form.secretExpiresAt}
-          onChange={(e) => set('secretExpiresAt')(e.target.value)}
-          hint="Roster warns you before it expires"
-        />
-        <Select label="Cloud" value={form.cloud} options={clouds} onChange={set('cloud')} />
-        <Select label="Sync schedule" value={form.interval} options={intervals} onChange={set('interval')} />
-        <button
-          type="button"
-          className="link-button"
-          aria-expanded={advanced}
-          onClick={() => setAdvanced((a) => !a)}
-        >
-          {advanced ? 'Hide' : 'Show'} custom hosts
-        </button>
-        {advanced && (
-          <>
-            <Field
-              label="Login URL"
-              value={form.loginUrl}
-              placeholder="https://login.microsoftonline.com"
-              onChange={(e) => set('loginUrl')(e.target.value)}
-            />
-            <Field
-              label="Graph URL"
-              value={form.graphUrl}
-              placeholder="https://graph.microsoft.com"
-              onChange={(e) => set('graphUrl')(e.target.value)}
-            />
-          </>
-        )}
-        <ErrorNotice error={save.error} />
-        <button type="submit" className="primary" disabled={save.busy}>
-          Save and test
-        </button>
-      </form>
+      {session.canChange && (
+        <form className="card form" onSubmit={submit}>
+          <Field
+            label="Directory (tenant) ID"
+            required
+            value={form.tenantId}
+            onChange={(e) => set('tenantId')(e.target.value)}
+            autoComplete="off"
+          />
+          <Field
+            label="Application (client) ID"
+            required
+            value={form.clientId}
+            onChange={(e) => set('clientId')(e.target.value)}
+            autoComplete="off"
+          />
+          <Field
+            label="Client secret"
+            required
+            type="password"
+            value={form.clientSecret}
+            onChange={(e) => set('clientSecret')(e.target.value)}
+            autoComplete="new-password"
+            hint="Stored encrypted; never shown again"
+          />
+          <Field
+            label="Secret expires"
+            type="date"
+            value={form.secretExpiresAt}
+            onChange={(e) => set('secretExpiresAt')(e.target.value)}
+            hint="Roster warns you before it expires"
+          />
+          <Select label="Cloud" value={form.cloud} options={clouds} onChange={set('cloud')} />
+          <Select
+            label="Sync schedule"
+            value={form.interval}
+            options={intervals}
+            onChange={set('interval')}
+          />
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={advanced}
+            onClick={() => setAdvanced((a) => !a)}
+          >
+            {advanced ? 'Hide' : 'Show'} custom hosts
+          </button>
+          {advanced && (
+            <>
+              <Field
+                label="Login URL"
+                value={form.loginUrl}
+                placeholder="https://login.microsoftonline.com"
+                onChange={(e) => set('loginUrl')(e.target.value)}
+              />
+              <Field
+                label="Graph URL"
+                value={form.graphUrl}
+                placeholder="https://graph.microsoft.com"
+                onChange={(e) => set('graphUrl')(e.target.value)}
+              />
+            </>
+          )}
+          <ErrorNotice error={save.error} />
+          <button type="submit" className="primary" disabled={save.busy}>
+            Save and test
+          </button>
+        </form>
+      )}
     </section>
   );
 }

@@ -1,12 +1,19 @@
 import { listConnections, listRuns, type Connection, type SyncRun } from '../api/connections';
-import { Badge, ErrorNotice, Loading, formatTime } from '../components/ui';
+import { isLive } from '../components/run-summary';
+import { Badge, ErrorNotice, Loading, formatTime, plural } from '../components/ui';
 import { Link } from '../router';
-import { useAsync, useSession } from '../hooks';
+import { useAsync, usePolling, useSession } from '../hooks';
 
-/** The two ways a directory reaches Roster, as tiles with their connections and status. */
+/**
+ * The two ways a directory reaches Roster, as tiles with their connections and status. The tiles
+ * refresh every few seconds, so Entra's last request and a running sync stay current.
+ */
+const refreshMs = 5000;
+
 export function IntegrationsPage() {
   const { session } = useSession();
   const connections = useAsync(loadTiles, []);
+  usePolling(connections.reload, refreshMs);
   const of = (kind: Connection['kind']) => (connections.data?.data ?? []).filter((c) => c.kind === kind);
   return (
     <section>
@@ -37,12 +44,17 @@ export function IntegrationsPage() {
 
 type TileConnection = Connection & { lastRun?: SyncRun | undefined };
 
-/** Connections, each Graph one with its latest run, for the status line of its tile. */
+/**
+ * Connections, each Graph one with its latest sync (dry runs left out: a preview stopped by the
+ * seat limit says nothing about the connection), for the badge and status line of its tile.
+ */
 async function loadTiles(): Promise<{ data: TileConnection[] }> {
   const { data } = await listConnections();
   const withRuns = await Promise.all(
     data.map(async (c) =>
-      c.kind === 'graph' ? { ...c, lastRun: (await listRuns(c.id, { limit: 1 })).data[0] } : c,
+      c.kind === 'graph'
+        ? { ...c, lastRun: (await listRuns(c.id, { limit: 10 })).data.find((run) => !run.dryRun) }
+        : c,
     ),
   );
   return { data: withRuns };
@@ -71,8 +83,19 @@ function graphStatus(c: TileConnection): string {
 function graphRunStatus(c: TileConnection): string {
   const run = c.lastRun;
   if (!run) return 'Connected · not synced yet';
-  const errors = run.errors.length > 0 ? ` · ${run.errors.length} errors` : '';
+  const errors = run.errors.length > 0 ? ` · ${plural(run.errors.length, 'error')}` : '';
   return `Last sync ${run.status} ${formatTime(run.finishedAt ?? run.startedAt ?? run.createdAt)}${errors}`;
+}
+
+/**
+ * The connection's state in a word or three. "connected" only when it is active and its latest
+ * sync did not fail: a Graph connection whose last run failed is not working, whatever its status.
+ */
+function badgeOf(c: TileConnection): string {
+  if (c.status !== 'active') return c.status;
+  if (c.lastRun?.status === 'failed') return 'last sync failed';
+  if (c.lastRun && isLive(c.lastRun)) return 'syncing';
+  return 'connected';
 }
 
 function Tile(props: {
@@ -95,8 +118,7 @@ function Tile(props: {
         <ul className="plain">
           {props.connections.map((c) => (
             <li key={c.id}>
-              <Badge value={c.status === 'active' ? 'connected' : c.status} />{' '}
-              <Link to={`/connections/${c.id}`}>{c.name}</Link>
+              <Badge value={badgeOf(c)} /> <Link to={`/connections/${c.id}`}>{c.name}</Link>
               <div className="muted small connection-status">{props.status(c)}</div>
             </li>
           ))}

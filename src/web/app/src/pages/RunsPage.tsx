@@ -1,10 +1,10 @@
 import { listConnections, listRuns, type SyncRun } from '../api/connections';
-import { RunSummary } from '../components/run-summary';
+import { RunSummary, isLive } from '../components/run-summary';
 import { ErrorNotice, Loading } from '../components/ui';
 import { Link } from '../router';
-import { useAsync } from '../hooks';
+import { useAsync, usePolling } from '../hooks';
 
-/** Recent sync runs of every Graph connection, with their errors. */
+/** Recent sync runs of every Graph connection, with their errors; live ones refresh until they end. */
 export function RunsPage() {
   const runs = useAsync(async () => {
     const connections = (await listConnections()).data.filter((c) => c.kind === 'graph');
@@ -15,6 +15,11 @@ export function RunsPage() {
     );
     return pages.flat().sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
   }, []);
+  usePolling(
+    runs.reload,
+    2000,
+    (runs.data ?? []).some(({ run }) => isLive(run)),
+  );
   return (
     <section>
       <h1>Sync runs</h1>

@@ -1,14 +1,17 @@
 import { useState } from 'react';
-import { createScimConnection, type ScimCreated } from '../api/connections';
-import { CopyField, ErrorNotice, Notice } from '../components/ui';
+import { createScimConnection, getConnection, type ScimCreated } from '../api/connections';
+import { ScimCredentials, ScimStatus } from '../components/scim-credentials';
+import { scimPollMs } from '../components/scim-connection-panel';
+import { ErrorNotice, ReadOnlyNotice } from '../components/ui';
 import { Link } from '../router';
-import { useAction } from '../hooks';
+import { useAction, useAsync, usePolling, useSession } from '../hooks';
 
 /**
  * Connect SCIM: creates the connection and shows the Tenant URL and Secret Token once, with copy
- * buttons and where to paste them in Entra.
+ * buttons and where to paste them in Entra; then follows the new connection until Entra calls.
  */
 export function ScimConnectPage() {
+  const { session } = useSession();
   const [created, setCreated] = useState<ScimCreated>();
   const create = useAction(async () => setCreated(await createScimConnection()));
   return (
@@ -17,7 +20,8 @@ export function ScimConnectPage() {
         <Link to="/">← Integrations</Link>
       </p>
       <h1>Connect Entra provisioning (SCIM)</h1>
-      {!created && (
+      {!session.canChange && <ReadOnlyNotice role={session.role} />}
+      {!created && session.canChange && (
         <>
           <ol>
             <li>In the Entra admin center, open your enterprise application → Provisioning.</li>
@@ -30,29 +34,25 @@ export function ScimConnectPage() {
           <ErrorNotice error={create.error} />
         </>
       )}
-      {created && <ScimCredentials created={{ ...created, connectionId: created.connection.id }} />}
+      {created && (
+        <>
+          <ScimCredentials created={{ ...created, connectionId: created.connection.id }} />
+          <FirstRequest connectionId={created.connection.id} />
+        </>
+      )}
     </section>
   );
 }
 
-export function ScimCredentials(props: {
-  created: { tenantUrl?: string; token: string; connectionId?: string };
-}) {
+/** The new connection's status, polled: the page says so when Entra's first request arrives. */
+function FirstRequest(props: { connectionId: string }) {
+  const connection = useAsync(() => getConnection(props.connectionId), [props.connectionId]);
+  const live = Boolean(connection.data?.lastRequestAt);
+  usePolling(connection.reload, live ? scimPollMs.live : scimPollMs.waiting);
   return (
-    <div className="card">
-      <Notice kind="warning">
-        Copy the Secret Token now: it is shown only once and stored only as a hash.
-      </Notice>
-      {props.created.tenantUrl && <CopyField label="Tenant URL" value={props.created.tenantUrl} />}
-      <CopyField label="Secret Token" value={props.created.token} secret />
-      <p className="muted">
-        Then press Test Connection in Entra, and Save. This page will show when Entra's first request arrives.
-      </p>
-      {props.created.connectionId && (
-        <Link to={`/connections/${props.created.connectionId}`} className="button">
-          Go to the connection
-        </Link>
-      )}
+    <div aria-live="polite">
+      {connection.data && <ScimStatus connection={connection.data} />}
+      <ErrorNotice error={connection.error} />
     </div>
   );
 }

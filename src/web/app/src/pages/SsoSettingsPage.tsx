@@ -1,6 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getSsoSettings, saveSsoSettings } from '../api/session';
-import { CopyField, ErrorNotice, Field, Loading, Notice, Select, Toggle } from '../components/ui';
+import {
+  CopyField,
+  ErrorNotice,
+  Field,
+  Loading,
+  Notice,
+  ReadOnlyNotice,
+  Select,
+  Toggle,
+} from '../components/ui';
 import { clouds } from './GraphConnectPage';
 import { useAction, useAsync, useSession } from '../hooks';
 
@@ -52,6 +61,7 @@ export function SsoSettingsPage() {
   return (
     <section>
       <h1>Sign-in with Entra ID</h1>
+      {!session.canChange && <ReadOnlyNotice role={session.role} />}
       <p className="muted">
         Users of {session.organization?.name} sign in to this portal with their Microsoft account. Those with
         the app role ReadOnly, User, Admin or EnterpriseAdmin get in; ReadOnly and User can look, Admin and
@@ -100,9 +110,11 @@ export function SsoSettingsPage() {
             checked={form.enabled}
             onChange={(v) => setForm((f) => ({ ...f, enabled: v }))}
           />
-          <button type="submit" className="primary" disabled={save.busy}>
-            Save
-          </button>
+          {session.canChange && (
+            <button type="submit" className="primary" disabled={save.busy}>
+              Save
+            </button>
+          )}
         </fieldset>
         {loaded.data.settings && <p className="muted small">Authority: {loaded.data.settings.authority}</p>}
         {saved && <Notice kind="success">Saved.</Notice>}

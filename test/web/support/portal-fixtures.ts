@@ -1,0 +1,65 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { Emulator } from '../../../src/emulator/index.js';
+import { createSession } from '../../../src/sso/sessions.js';
+import type { TestRoster } from '../../support/roster.js';
+
+/**
+ * Situations the portal tests set up behind the browser's back: a person signed in with a given
+ * portal role, and a Graph round slow enough to watch.
+ */
+
+/** A browser context signed in to the organization as a platform user holding `role`. */
+export async function signedInContext(
+  browser: Browser,
+  roster: TestRoster,
+  options: { organization: string; role: string; displayName: string },
+): Promise<BrowserContext> {
+  const organization = await roster.runtime.store.db
+    .selectFrom('organizations')
+    .select('id')
+    .where('slug', '=', options.organization)
+    .executeTakeFirstOrThrow();
+  const { sessionId, session } = await createSession(
+    roster.runtime.store.db,
+    {
+      kind: 'user',
+      organizationId: organization.id,
+      userId: null,
+      displayName: options.displayName,
+      role: options.role,
+    },
+    new Date(),
+  );
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Plain http on loopback: the cookies carry no __Host- prefix (src/sso/session-cookies.ts).
+  await context.addCookies([
+    { name: 'roster_session', value: sessionId, url: roster.url },
+    { name: 'roster_csrf', value: session.csrfToken, url: roster.url },
+  ]);
+  return context;
+}
+
+let slowUsers = 0;
+
+/**
+ * Adds `count` users for the next delta round and holds up that round's pages after the first
+ * (two 429s with Retry-After: 3), so a sync stays running for about six seconds after its first
+ * page. The emulator must page users in tens or fewer for the round to have later pages.
+ */
+export function slowUsersRound(emulator: Emulator, count = 25): void {
+  for (let i = 0; i < count; i += 1, slowUsers += 1)
+    emulator.tenant.addUser({
+      displayName: `Slow Sync ${slowUsers}`,
+      givenName: 'Slow',
+      surname: `Sync ${slowUsers}`,
+      userPrincipalName: `slow.sync.${slowUsers}@${emulator.tenant.domain}`,
+      mail: `slow.sync.${slowUsers}@${emulator.tenant.domain}`,
+      accountEnabled: true,
+    });
+  emulator.tenant.injectFailures({
+    path: /users\/delta.*skiptoken/,
+    status: 429,
+    retryAfterSeconds: 3,
+    count: 2,
+  });
+}
