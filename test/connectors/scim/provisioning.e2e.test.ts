@@ -278,7 +278,9 @@ for (const engine of engines) {
       });
 
       test('takes a DELETE labelled application/scim+json with an empty body', async () => {
-        const created = await scim.post('/Users', entraUser('labelled-delete'));
+        const created = await scim.call('POST', '/Users', JSON.stringify(entraUser('labelled-delete')), {
+          'content-type': 'application/scim+json; charset=utf-8',
+        });
         assert.equal(created.status, 201);
         const res = await scim.call('DELETE', `/Users/${String(created.body.id)}`, '', {
           'content-type': 'application/scim+json',
