@@ -1,6 +1,7 @@
 /**
  * The Graph pull against the Entra emulator, each side in its own process:
- *   download   a bare client fetching the same users/delta and groups/delta pages, no database
+ *   download   a bare client fetching the same pages (app role assignments, users/delta,
+ *              groups/delta), no database
  *   full       Roster's first sync of the tenant through the road
  *   floor      the rows that sync wrote, copied into a fresh database by a bare loop: what
  *              storing them alone costs here (support/storage-floor.ts)
@@ -87,16 +88,23 @@ async function bareDownload(settings: EmulatorSettings): Promise<number> {
   ).json()) as {
     access_token: string;
   };
+  const headers = { authorization: `Bearer ${token.access_token}` };
+  // The app role assignments Roster reads for roles.fromSource (the default policy) come first, as in a run.
+  const principal = (await (
+    await fetch(
+      `${settings.graphUrl}/v1.0/servicePrincipals(appId='${settings.clientId}')?$select=id,appRoles`,
+      { headers },
+    )
+  ).json()) as { id: string };
   let objects = 0;
   for (const start of [
+    `/servicePrincipals/${principal.id}/appRoleAssignedTo?$select=appRoleId,principalId,principalType&$top=999`,
     `/users/delta?$select=${userSelect({}).join(',')}`,
     `/groups/delta?$select=${groupSelect.join(',')}`,
   ]) {
     let next: string | undefined = `${settings.graphUrl}/v1.0${start}`;
     while (next !== undefined) {
-      const page = (await (
-        await fetch(next, { headers: { authorization: `Bearer ${token.access_token}` } })
-      ).json()) as {
+      const page = (await (await fetch(next, { headers })).json()) as {
         value: unknown[];
         '@odata.nextLink'?: string;
       };
