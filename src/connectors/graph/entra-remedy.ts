@@ -63,6 +63,15 @@ export function tokenErrorToGraphError(error: unknown): GraphError {
     });
   }
   const oauthCode = (error as { errorCode?: unknown } | null)?.errorCode;
+  if (oauthCode === 'network_error') {
+    // MSAL's own text repeats itself ("Network request failed: fetch failed Network request failed…").
+    return new GraphError('upstream', 'The token request did not reach the login endpoint (network error)', {
+      graphCode: 'network_error',
+      remedy:
+        'Check the login URL (or the cloud) and that Roster can reach it: DNS, proxy and firewall. Then test the connection again.',
+      cause: error,
+    });
+  }
   return new GraphError('upstream', `The token request failed: ${firstLine(text)}`, {
     graphCode:
       aadsts ?? (typeof oauthCode === 'string' && oauthCode !== '' ? oauthCode : 'token_request_failed'),

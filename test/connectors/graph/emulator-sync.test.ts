@@ -130,6 +130,25 @@ for (const engine of engines) {
       );
       assert.equal(unconsented.checks.users, 'failed');
       assert.match(unconsented.remedies.join(' '), /Grant admin consent/);
+      const unreachable = await createGraphConnection(
+        roster.runtime,
+        'contoso',
+        {
+          tenantId: emulator.tenantId,
+          clientId: 'a0f0c0de-0000-4000-8000-000000000001',
+          clientSecret: 'right',
+          loginUrl: 'http://127.0.0.1:1',
+          graphUrl: emulator.graphUrl,
+        },
+        { type: 'cli', id: null },
+      );
+      const offline = await testGraphConnection(roster.runtime, unreachable.connectionId);
+      assert.equal(offline.error?.graphCode, 'network_error');
+      assert.equal(
+        offline.error?.message,
+        'The token request did not reach the login endpoint (network error)',
+      );
+      assert.match(offline.remedies[0] ?? '', /login URL/);
     });
 
     test('group search finds names from their first characters', async () => {
