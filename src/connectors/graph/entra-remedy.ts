@@ -8,12 +8,12 @@ const remedies: Record<string, { code: 'unauthorized' | 'not_found' | 'forbidden
   AADSTS7000215: {
     code: 'unauthorized',
     remedy:
-      'The client secret is wrong. In Entra → App registrations → your app → Certificates & secrets, copy the secret VALUE (not the Secret ID) of a current secret, or create a new one, then reconnect with --client-secret.',
+      "The client secret is wrong. In Entra → App registrations → your app → Certificates & secrets, copy the secret VALUE (not the Secret ID) of a current secret, or create a new one, then replace the connection's secret (portal: Replace the client secret; CLI: roster graph rotate).",
   },
   AADSTS7000222: {
     code: 'unauthorized',
     remedy:
-      'The client secret has expired. Create a new secret under Certificates & secrets and update the connection (note its expiry with --secret-expires so Roster warns you next time).',
+      "The client secret has expired. Create a new secret under Certificates & secrets and replace the connection's secret with it, giving its expiry date so Roster warns you before the next one expires.",
   },
   AADSTS700016: {
     code: 'not_found',
@@ -23,7 +23,7 @@ const remedies: Record<string, { code: 'unauthorized' | 'not_found' | 'forbidden
   AADSTS90002: {
     code: 'not_found',
     remedy:
-      "The tenant was not found. Check the Directory (tenant) ID on the app's Overview page, and that the cloud (--cloud global|usgov|dod|china) matches the tenant.",
+      "The tenant was not found. Check the Directory (tenant) ID on the app's Overview page, and that the connection's cloud (global, usgov, dod or china) matches the tenant.",
   },
   AADSTS900023: {
     code: 'not_found',
