@@ -93,7 +93,7 @@ for (const engine of engines) {
         tenantId: '11111111-2222-3333-4444-555555555555',
         clientId: '66666666-7777-8888-9999-000000000000',
         clientSecret: 'very-secret-value',
-        secretExpiresAt: '2027-06-30',
+        secretExpiresAt: '2099-06-30',
       });
       assert.equal(created.status, 201);
       assert.doesNotMatch(JSON.stringify(created.body), /very-secret-value/);
@@ -143,12 +143,12 @@ for (const engine of engines) {
 
       const rotated = await acme.api.patch<{ interval: string; secretExpiresAt: string | null }>(path, {
         clientSecret: 'second-secret-value',
-        secretExpiresAt: '2027-12-31',
+        secretExpiresAt: '2099-12-31',
         interval: 'off',
       });
       assert.equal(rotated.status, 200);
       assert.equal(rotated.body.interval, 'off');
-      assert.equal(rotated.body.secretExpiresAt, '2027-12-31T00:00:00.000Z');
+      assert.equal(rotated.body.secretExpiresAt, '2099-12-31T00:00:00.000Z');
       assert.doesNotMatch(JSON.stringify(rotated.body), /second-secret-value/);
 
       const audit = await acme.api.get<{ data: { action: string; before: unknown; after: unknown }[] }>(

@@ -139,6 +139,13 @@ function parseExpiry(raw: string): string {
   const time = Date.parse(value);
   if (!Number.isFinite(time))
     throw invalidInput('secretExpiresAt must be a date (YYYY-MM-DD)', 'secretExpiresAt');
+  // A secret that expired days ago cannot work; the date is a typo, or the secret needs replacing.
+  if (time + 24 * 3600_000 <= Date.now()) {
+    throw invalidInput(
+      'secretExpiresAt is in the past: give the expiry of a current secret, or create a new one',
+      'secretExpiresAt',
+    );
+  }
   return new Date(time).toISOString();
 }
 

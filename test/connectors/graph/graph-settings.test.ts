@@ -54,10 +54,14 @@ describe('Graph connection settings', () => {
     );
     const { secretExpiresAt, credential } = parseGraphConnectionInput({
       ...base,
-      secretExpiresAt: '2027-03-01',
+      secretExpiresAt: '2099-03-01',
     });
-    assert.equal(secretExpiresAt, '2027-03-01T00:00:00.000Z');
+    assert.equal(secretExpiresAt, '2099-03-01T00:00:00.000Z');
     assert.equal(credential.kind, 'secret');
+    assert.throws(() => parseGraphConnectionInput({ ...base, secretExpiresAt: '2020-01-31' }), {
+      field: 'secretExpiresAt',
+      message: /in the past/,
+    });
   });
 
   test('intervals read as minutes', () => {
