@@ -544,6 +544,8 @@ for (const engine of engines) {
           'Add mapping',
           'Add role rule',
           'Save options',
+          'Apply now',
+          'Delete connection',
         ])
           await absent(name, button(name));
         await absent('Sync schedule', reader.getByLabel('Sync schedule').count());
@@ -556,6 +558,7 @@ for (const engine of engines) {
         await reader.getByRole('heading', { name: 'Secret tokens' }).waitFor();
         await reader.locator('.tokens li').first().waitFor();
         await absent('Create a new token', button('Create a new token'));
+        await absent('Delete connection', button('Delete connection'));
         await absent('Revoke', reader.getByRole('button', { name: /^Revoke/ }).count());
 
         await reader.goto(`${roster.url}/`);

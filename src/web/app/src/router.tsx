@@ -23,9 +23,14 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path: url.pathname, query: url.searchParams };
 }
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+/**
+ * Goes to `to`. `state` travels with the history entry (window.history.state), not in the URL: a
+ * page can say what was just done without a link being able to say it for us.
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  const state = options.state ?? null;
+  if (options.replace) window.history.replaceState(state, '', to);
+  else window.history.pushState(state, '', to);
   for (const listener of listeners) listener();
   window.scrollTo(0, 0);
 }

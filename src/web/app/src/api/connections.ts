@@ -65,7 +65,17 @@ const connection = (id: string, rest = '') => orgPath(`/connections/${encodeURIC
 
 export const listConnections = () => get<Page<Connection>>(orgPath('/connections'));
 export const getConnection = (id: string) => get<Connection>(connection(id));
-export const deleteConnection = (id: string) => del<unknown>(connection(id));
+/**
+ * Deletes the connection: its groups are deleted and its users leave as the policy's
+ * `lifecycle.onDelete` says. 409 while a sync of it runs.
+ */
+export const deleteConnection = (id: string) => del<ConnectionDeleted>(connection(id));
+
+/** What deleting a connection did, in the counts of a sync run. */
+export interface ConnectionDeleted {
+  connectionId: string;
+  counts: Record<string, number>;
+}
 
 export const createScimConnection = () => post<ScimCreated>(orgPath('/connections/scim'), {});
 export const listScimTokens = (id: string) => get<Page<ScimToken>>(connection(id, '/tokens'));
@@ -84,15 +94,31 @@ export const changeGraphConnection = (
 export const searchDirectoryGroups = (id: string, search: string) =>
   get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { search });
 
-/** The policy as set, and the effective one: every default filled in. */
+/**
+ * The policy as set, and the effective one: every default filled in. `pending`: set since it was
+ * last applied to the users and groups already synced (the next Graph sync applies it, as does
+ * `reconcilePolicy`).
+ */
 export interface PolicyDocument {
+  kind: Connection['kind'];
   policy: Record<string, unknown>;
   effective: Record<string, unknown>;
+  pending: boolean;
+}
+
+/** What applying the stored policy changed, or with `dryRun` would change (nothing is kept). */
+export interface ReconcileOutcome {
+  connectionId: string;
+  dryRun: boolean;
+  counts: Record<string, number>;
 }
 
 export const getPolicy = (id: string) => get<PolicyDocument>(connection(id, '/policy'));
 export const setPolicy = (id: string, policy: Record<string, unknown>) =>
   put<PolicyDocument>(connection(id, '/policy'), policy);
+/** Applies the stored policy to the users and groups already synced; 409 above the seat limit. */
+export const reconcilePolicy = (id: string, options: { dryRun: boolean }) =>
+  post<ReconcileOutcome>(connection(id, '/reconcile'), options);
 export const getPolicySchema = () => get<Record<string, unknown>>('/api/v1/policy-schema');
 
 export const startRun = (id: string, options: { dryRun?: boolean; full?: boolean }) =>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { getPolicy, setPolicy, type Connection, type DirectoryGroupHit } from '../api/connections';
+import { ApplyPolicy, savedText } from './apply-policy';
 import { directoryGroupIds, resolveDirectoryGroupNames } from './directory-group-names';
 import type { GroupNames } from './directory-group-picker';
 import { GroupMappings, type Mapping } from './group-mappings';
@@ -48,9 +49,26 @@ const graceText = (policy: Json): string => {
   return typeof days === 'number' ? String(days) : '30';
 };
 
-export function PolicyPanel(props: { connection: Connection }) {
+/**
+ * `syncsEnded` changes when a sync of the connection ends: the sync may have applied a pending
+ * policy, so whether it is still pending is read again (the form itself is left as it is).
+ */
+export function PolicyPanel(props: { connection: Connection; syncsEnded?: number }) {
   const { session } = useSession();
   const loaded = useAsync(() => getPolicy(props.connection.id), [props.connection.id]);
+  const [pending, setPending] = useState(false);
+  const [pendingChecks, setPendingChecks] = useState(0);
+  // An object per answer, so two answers alike ("not pending" twice) are both taken.
+  const pendingNow = useAsync(
+    async () =>
+      props.syncsEnded || pendingChecks
+        ? { pending: (await getPolicy(props.connection.id)).pending }
+        : undefined,
+    [props.connection.id, props.syncsEnded, pendingChecks],
+  );
+  useEffect(() => {
+    if (pendingNow.data) setPending(pendingNow.data.pending);
+  }, [pendingNow.data]);
   // `stored` is the policy as the server has it (the effective one, every default filled in, so
   // every switch shows what really applies); `draft` is what the form shows.
   const [stored, setStored] = useState<Json>();
@@ -68,6 +86,7 @@ export function PolicyPanel(props: { connection: Connection }) {
     if (!loaded.data) return;
     const effective = obj(loaded.data.effective);
     keep(effective);
+    setPending(loaded.data.pending);
     setDraft(effective);
     setGrace(graceText(effective));
   }, [loaded.data]);
@@ -84,6 +103,7 @@ export function PolicyPanel(props: { connection: Connection }) {
   const saveOptions = useAction(async (next: Json) => {
     const answer = await setPolicy(props.connection.id, next);
     keep(obj(answer.effective));
+    setPending(answer.pending);
     setSaved(true);
   });
   const saveListEdit = useAction(async (key: string, field: string, next: unknown[]) => {
@@ -95,6 +115,7 @@ export function PolicyPanel(props: { connection: Connection }) {
     try {
       const answer = await setPolicy(props.connection.id, storedRef.current);
       keep(obj(answer.effective));
+      setPending(answer.pending);
       setSaved(true);
     } catch (failure) {
       storedRef.current = base;
@@ -259,8 +280,18 @@ export function PolicyPanel(props: { connection: Connection }) {
         </button>
       )}
       {graceError && <Notice kind="error">Not saved: {graceError}</Notice>}
-      {saved && <Notice kind="success">Saved. The next sync applies it.</Notice>}
+      {saved && <Notice kind="success">{savedText(props.connection.kind)}</Notice>}
       <ErrorNotice error={saveOptions.error ?? saveListEdit.error} />
+      <ApplyPolicy
+        connection={props.connection}
+        pending={pending}
+        onApplied={() => {
+          setSaved(false);
+          setPending(false);
+          // Read again all the same: another admin may have saved a policy meanwhile.
+          setPendingChecks((n) => n + 1);
+        }}
+      />
     </div>
   );
 }

@@ -48,9 +48,31 @@ function phrase(dryRun: boolean, n: number, verb: string, done: string, noun: st
   return dryRun ? `will ${verb} ${formatCount(n)} ${things}` : `${formatCount(n)} ${things} ${done}`;
 }
 
+/**
+ * Change counts in words, the ones that are not zero: what a sync run, applying a policy or
+ * deleting a connection did ("3 users deactivated"), or with `dryRun` would do.
+ */
+export function countPhrases(counts: Record<string, number>, dryRun: boolean): string[] {
+  return labels
+    .filter(([key]) => (counts[key] ?? 0) > 0)
+    .map(([key, verb, done, noun]) => phrase(dryRun, counts[key] ?? 0, verb, done, noun));
+}
+
+/** The counts as a list, or `empty` when nothing changed. */
+export function CountList(props: { counts: Record<string, number>; dryRun: boolean; empty?: string }) {
+  const phrases = countPhrases(props.counts, props.dryRun);
+  if (phrases.length === 0) return props.empty ? <p className="muted">{props.empty}</p> : null;
+  return (
+    <ul className="counts">
+      {phrases.map((text) => (
+        <li key={text}>{text}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function RunSummary(props: { run: SyncRun; seatLimit?: number | null }) {
   const r = props.run;
-  const counts = labels.filter(([key]) => (r.counts[key] ?? 0) > 0);
   const seat = r.errors.find((e) => e.code === 'seat_limit_exceeded');
   const created = r.counts.usersCreated ?? 0;
   const overSeats = r.dryRun && props.seatLimit != null && created > props.seatLimit;
@@ -73,15 +95,11 @@ export function RunSummary(props: { run: SyncRun; seatLimit?: number | null }) {
           {formatCount(props.seatLimit ?? 0)}.
         </Notice>
       )}
-      {counts.length > 0 ? (
-        <ul className="counts">
-          {counts.map(([key, verb, done, noun]) => (
-            <li key={key}>{phrase(r.dryRun, r.counts[key] ?? 0, verb, done, noun)}</li>
-          ))}
-        </ul>
-      ) : (
-        r.status === 'succeeded' && <p className="muted">No changes.</p>
-      )}
+      <CountList
+        counts={r.counts}
+        dryRun={r.dryRun}
+        empty={r.status === 'succeeded' ? 'No changes.' : undefined}
+      />
       {r.errors.length > 0 && (
         <details>
           <summary>{plural(r.errors.length, 'error')}</summary>

@@ -11,7 +11,7 @@ import { useAction, useAsync, usePolling, useSession } from '../hooks';
  * live when the page opens (started before navigating away, by the schedule or by another admin)
  * is followed the same way, so leaving the page and coming back loses nothing.
  */
-export function SyncPanel(props: { connectionId: string }) {
+export function SyncPanel(props: { connectionId: string; onRunEnded?: () => void }) {
   const { session } = useSession();
   const history = useAsync(() => listRuns(props.connectionId, { limit: 5 }), [props.connectionId]);
   const [current, setCurrent] = useState<SyncRun>();
@@ -37,9 +37,13 @@ export function SyncPanel(props: { connectionId: string }) {
     running,
   );
   const { reload } = history;
+  const { onRunEnded } = props;
   useEffect(() => {
-    if (current && !running) reload();
-  }, [current, running, reload]);
+    if (current && !running) {
+      reload();
+      onRunEnded?.();
+    }
+  }, [current, running, reload, onRunEnded]);
   const past = (history.data?.data ?? []).filter((r) => !r.dryRun);
   const neverSynced = history.data !== undefined && past.length === 0;
   const cancelling = cancel.busy || current?.cancelRequested === true;

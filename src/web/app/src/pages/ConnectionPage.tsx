@@ -1,4 +1,6 @@
+import { useCallback, useState } from 'react';
 import { getConnection } from '../api/connections';
+import { DeleteConnection } from '../components/delete-connection';
 import { GraphConnectionPanel } from '../components/graph-connection-panel';
 import { PolicyPanel } from '../components/policy-panel';
 import { ScimConnectionPanel } from '../components/scim-connection-panel';
@@ -7,10 +9,13 @@ import { Badge, ErrorNotice, Loading, ReadOnlyNotice } from '../components/ui';
 import { Link } from '../router';
 import { useAsync, useSession } from '../hooks';
 
-/** One connection: its credentials and status, then the policy, then syncing. */
+/** One connection: its credentials and status, then the policy, then syncing, then deleting it. */
 export function ConnectionPage(props: { connectionId: string }) {
   const { session } = useSession();
   const connection = useAsync(() => getConnection(props.connectionId), [props.connectionId]);
+  // A sync applies a pending policy: the policy panel reads again whether it still is.
+  const [syncsEnded, setSyncsEnded] = useState(0);
+  const onRunEnded = useCallback(() => setSyncsEnded((n) => n + 1), []);
   if (connection.error) return <ErrorNotice error={connection.error} />;
   if (!connection.data) return <Loading />;
   const c = connection.data;
@@ -28,8 +33,9 @@ export function ConnectionPage(props: { connectionId: string }) {
       ) : (
         <GraphConnectionPanel connection={c} onChange={connection.reload} />
       )}
-      <PolicyPanel connection={c} />
-      {c.kind === 'graph' && <SyncPanel connectionId={c.id} />}
+      <PolicyPanel connection={c} syncsEnded={syncsEnded} />
+      {c.kind === 'graph' && <SyncPanel connectionId={c.id} onRunEnded={onRunEnded} />}
+      <DeleteConnection connection={c} />
     </section>
   );
 }

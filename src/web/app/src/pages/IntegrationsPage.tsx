@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import { listConnections, listRuns, type Connection, type SyncRun } from '../api/connections';
+import { ConnectionDeletedNotice, isConnectionDeletedNote } from '../components/delete-connection';
 import { isLive } from '../components/run-summary';
 import { Badge, ErrorNotice, Loading, formatTime, plural } from '../components/ui';
 import { Link } from '../router';
@@ -6,18 +8,28 @@ import { useAsync, usePolling, useSession } from '../hooks';
 
 /**
  * The two ways a directory reaches Roster, as tiles with their connections and status. The tiles
- * refresh every few seconds, so Entra's last request and a running sync stay current.
+ * refresh every few seconds, so Entra's last request and a running sync stay current. Right after
+ * a connection is deleted, the page says what went with it.
  */
 const refreshMs = 5000;
 
 export function IntegrationsPage() {
   const { session } = useSession();
+  // Read once from the history entry the delete left, then dropped: a reload does not repeat it.
+  const [deleted] = useState(() => {
+    const state: unknown = window.history.state;
+    return isConnectionDeletedNote(state) ? state : undefined;
+  });
+  useEffect(() => {
+    if (deleted) window.history.replaceState(null, '', window.location.href);
+  }, [deleted]);
   const connections = useAsync(loadTiles, []);
   usePolling(connections.reload, refreshMs);
   const of = (kind: Connection['kind']) => (connections.data?.data ?? []).filter((c) => c.kind === kind);
   return (
     <section>
       <h1>Integrations</h1>
+      {deleted && <ConnectionDeletedNotice note={deleted} />}
       <ErrorNotice error={connections.error} />
       {connections.loading && !connections.data && <Loading />}
       <div className="tiles">

@@ -1,15 +1,18 @@
 import { useState, type FormEvent } from 'react';
+import { signInErrorText } from '../components/sign-in-errors';
 import { Field, Notice } from '../components/ui';
 import { navigate, useLocation } from '../router';
 
 /**
  * Sign-in: the admin names their organization and goes to Microsoft; Entra sends them back to
- * /auth/callback. Errors from that trip come back here as ?error=&message=.
+ * /auth/callback. Errors from that trip come back here as ?error=<code>: the page shows its own
+ * text for the code. A `message` in the address is ignored, so a crafted link cannot put its
+ * words on this page.
  */
 export function SignInPage(props: { signedIn: boolean }) {
   const { query } = useLocation();
   const [org, setOrg] = useState(query.get('org') ?? window.localStorage.getItem('roster.org') ?? '');
-  const message = query.get('message');
+  const message = signInErrorText(query.get('error'));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     window.localStorage.setItem('roster.org', org.trim());
