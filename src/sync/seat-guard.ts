@@ -17,7 +17,7 @@ export class SeatLimitError extends RosterError {
   constructor(check: SeatCheck) {
     super(
       'seat_limit_exceeded',
-      `This sync would import ${check.wouldImport} user(s), above the organization's seat limit of ` +
+      `This change would import ${check.wouldImport} user(s), above the organization's seat limit of ` +
         `${check.seatLimit} (${check.seatsUsed} seats needed); nothing was applied. ` +
         "Raise the seat limit or narrow the policy's scope.",
       { field: 'seatLimit' },
