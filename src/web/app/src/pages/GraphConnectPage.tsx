@@ -62,7 +62,8 @@ export function GraphConnectPage() {
       {!session.canChange && <ReadOnlyNotice role={session.role} />}
       <p className="muted">
         Register an application in Entra ID, add the application permissions User.Read.All and Group.Read.All
-        (or Directory.Read.All), grant admin consent, and create a client secret.
+        (or Directory.Read.All), and Application.Read.All for users&rsquo; roles to come from the app roles
+        they are assigned; grant admin consent, and create a client secret.
       </p>
       {session.canChange && (
         <form className="card form" onSubmit={submit}>
