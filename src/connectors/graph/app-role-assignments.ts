@@ -39,6 +39,8 @@ export interface AppRoleAssignments {
 /** The role values each synced user should hold; undefined when this run does not know (stored ones stand). */
 export interface AppRoleResolver {
   rolesOf(userId: string): readonly string[] | undefined;
+  /** Drops what it holds once the rounds are done, before the roles are applied. */
+  forget(): void;
 }
 
 interface AppRole {
@@ -164,13 +166,23 @@ async function directUserMembers(session: PullSession, groupId: string): Promise
 export async function effectiveAppRoles(
   session: PullSession,
   assignments: AppRoleAssignments,
-): Promise<Map<string, string[]>> {
-  const held = new Map<string, Set<string>>();
+): Promise<Map<string, readonly string[]>> {
+  // Users share a few role sets: each user points at one interned, sorted array, so 100,000 users
+  // in an assigned group cost a map entry each, not a set each.
+  const held = new Map<string, readonly string[]>();
+  const interned = new Map<string, readonly string[]>();
   const grant = (userId: string, values: ReadonlySet<string> | undefined): void => {
     if (values === undefined) return;
-    const roles = held.get(userId) ?? new Set<string>();
-    for (const value of values) roles.add(value);
-    held.set(userId, roles);
+    const current = held.get(userId) ?? [];
+    const merged = [...new Set([...current, ...values])].sort();
+    if (merged.length === current.length) return;
+    const key = merged.join('\u0000');
+    let shared = interned.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze(merged);
+      interned.set(key, shared);
+    }
+    held.set(userId, shared);
   };
   for (const [userId, values] of assignments.users) grant(userId, values);
   const groupIds = [...assignments.groups.keys()];
@@ -189,7 +201,7 @@ export async function effectiveAppRoles(
     if (stored.has(groupId)) continue;
     for (const userId of members) grant(userId, assignments.groups.get(groupId));
   }
-  return new Map([...held].map(([userId, roles]) => [userId, [...roles].sort()]));
+  return held;
 }
 
 /** What the users and groups rounds give each user they touch. */
@@ -197,9 +209,9 @@ export async function appRoleResolver(
   session: PullSession,
   assignments: AppRoleAssignments | null,
 ): Promise<AppRoleResolver> {
-  if (assignments === null) return { rolesOf: () => undefined };
+  if (assignments === null) return { rolesOf: () => undefined, forget: () => undefined };
   const effective = await effectiveAppRoles(session, assignments);
-  return { rolesOf: (userId) => effective.get(userId) ?? [] };
+  return { rolesOf: (userId) => effective.get(userId) ?? [], forget: () => effective.clear() };
 }
 
 /** Stored users changed per transaction when assignments change. */
@@ -218,34 +230,38 @@ export async function applyAppRoleAssignments(
 ): Promise<void> {
   progress.phase = 'roles';
   const effective = await effectiveAppRoles(session, assignments);
-  const candidates = new Map<string, Record<string, unknown>>();
-  for (const chunk of chunks([...effective.keys()])) {
+  // Users holding roles now, found by the key their stored object carries (JSON.stringify writes
+  // no spaces); only their ids are kept, so a tenant of any size costs a list of ids here.
+  const holders = await session.db
+    .selectFrom('directory_users')
+    .select('id')
+    .where('connection_id', '=', session.connectionId)
+    .where('attributes', 'like', `%${JSON.stringify(appRolesKey)}:[%`)
+    .execute();
+  const candidates = [
+    ...effective.keys(),
+    ...holders.map((row) => row.id).filter((id) => !effective.has(id)),
+  ];
+  // A batch at a time, read, compared and applied: the stored objects of every user with a role
+  // never sit in memory together (100,000 users in one assigned group would be 150 MB of them).
+  for (const chunk of chunks(candidates, batchSize)) {
     const rows = await session.db
       .selectFrom('directory_users')
       .select(['id', 'attributes'])
       .where('connection_id', '=', session.connectionId)
       .where('id', 'in', chunk)
       .execute();
-    for (const row of rows) candidates.set(row.id, JSON.parse(row.attributes) as Record<string, unknown>);
-  }
-  // Users holding roles now, found by the key their stored object carries (JSON.stringify writes
-  // no spaces); each candidate is parsed and compared, so a stray match only costs a read.
-  const holders = await session.db
-    .selectFrom('directory_users')
-    .select(['id', 'attributes'])
-    .where('connection_id', '=', session.connectionId)
-    .where('attributes', 'like', `%${JSON.stringify(appRolesKey)}:[%`)
-    .execute();
-  for (const row of holders) candidates.set(row.id, JSON.parse(row.attributes) as Record<string, unknown>);
-  const changes: Change[] = [];
-  for (const [id, attributes] of candidates) {
-    const next = effective.get(id) ?? [];
-    if (!sameRoles(storedAppRoles(attributes), next)) changes.push(graphUserChange({ id }, attributes, next));
-  }
-  for (const batch of chunks(changes, batchSize)) {
+    const changes: Change[] = [];
+    for (const row of rows) {
+      const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+      const next = effective.get(row.id) ?? [];
+      if (!sameRoles(storedAppRoles(attributes), next))
+        changes.push(graphUserChange({ id: row.id }, attributes, next));
+    }
+    if (changes.length === 0) continue;
     await session.checkpoint();
     await session.transaction(async (trx) => {
-      await session.apply(trx, batch);
+      await session.apply(trx, changes);
       await session.onPage(trx, progress);
     });
   }

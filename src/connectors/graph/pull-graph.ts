@@ -49,6 +49,7 @@ export async function pullGraph(
       progress,
     );
   }
+  roles.forget();
   if (assignments !== null) await applyAppRoleAssignments(session, assignments, progress);
   progress.phase = 'done';
   return progress;
