@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { conflict } from '../errors.js';
 import type { Executor } from './database.js';
 import type { DirectoryGroupRow, DirectoryUserRow } from './schema.js';
@@ -238,4 +239,33 @@ export async function directoryGroupIdsOfMember(
     .where('member_id', '=', memberId)
     .execute();
   return rows.map((row) => row.group_id);
+}
+
+/**
+ * A connection's stored directory groups whose name has a word starting with `term`, as Graph's
+ * `$search` matches, for connections Roster cannot ask (SCIM: Entra pushes, nothing to query).
+ */
+export async function searchDirectoryGroups(
+  db: Executor,
+  connectionId: string,
+  term: string,
+  limit = 25,
+): Promise<{ id: string; external_id: string | null; display_name: string }[]> {
+  const key = term
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`);
+  return db
+    .selectFrom('directory_groups')
+    .select(['id', 'external_id', 'display_name'])
+    .where('connection_id', '=', connectionId)
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`${eb.ref('display_name_key')} like ${`${key}%`} escape '\\'`,
+        sql<boolean>`${eb.ref('display_name_key')} like ${`% ${key}%`} escape '\\'`,
+      ]),
+    )
+    .orderBy('display_name_key')
+    .limit(limit)
+    .execute();
 }

@@ -170,6 +170,25 @@ for (const engine of engines) {
       assert.equal(response.status, 400);
     });
 
+    test('finds the groups Entra pushed to a SCIM connection by the start of a word in their name', async () => {
+      const created = await acme.api.post<typeof scim>('/organizations/acme/connections/scim', {
+        name: 'Groups',
+      });
+      const entra = scimClient(created.body.tenantUrl, created.body.token);
+      for (const displayName of ['Finance Team', 'Fin_ops', 'Engineering', 'Refinance'])
+        assert.equal((await entra.post('/Groups', { displayName })).status, 201);
+      const search = async (text: string) =>
+        (
+          await acme.api.get<{ data: { displayName: string }[] }>(
+            `/organizations/acme/connections/${created.body.connection.id}/directory-groups?search=${encodeURIComponent(text)}`,
+          )
+        ).body.data.map((group) => group.displayName);
+      assert.deepEqual(await search('fin'), ['Fin_ops', 'Finance Team']);
+      assert.deepEqual(await search('TEAM'), ['Finance Team']);
+      assert.deepEqual(await search('fin_'), ['Fin_ops']);
+      assert.deepEqual(await search('inance'), []);
+    });
+
     test('a policy set is pending until reconciled; reconcile applies it to the users already provisioned', async () => {
       const created = await acme.api.post<typeof scim>('/organizations/acme/connections/scim', {
         name: 'Reconcile',

@@ -5,6 +5,8 @@ import { testGraphConnection } from '../../connectors/graph/test-graph-connectio
 import { isoNow } from '../../clock.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit } from '../../store/audit.js';
+import { getConnection } from '../../store/connections.js';
+import { searchDirectoryGroups } from '../../store/directory.js';
 import { getPolicy, policyJsonSchema, reconcileConnection, setPolicy } from '../../sync/policy-service.js';
 import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../sync/runs/start-sync-run.js';
 import { actorOf } from '../api-actor.js';
@@ -132,7 +134,8 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
     `${base}/directory-groups`,
     {
       schema: {
-        summary: 'Search the tenant’s groups by name (Graph connections), for scope and group mappings',
+        summary:
+          'Search the directory’s groups by name, for scope and group mappings: the tenant’s (Graph) or those Entra has pushed (SCIM)',
         tags,
         params: ConnectionParams,
         querystring: GroupSearchQuery,
@@ -149,14 +152,18 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         },
       },
     },
-    async (request) => ({
-      data: await searchGraphGroups(
-        runtime,
-        request.params.connectionId,
-        request.query.search,
-        organizationOf(request).id,
-      ),
-    }),
+    async (request) => {
+      const organizationId = organizationOf(request).id;
+      const connection = await getConnection(runtime.store.db, request.params.connectionId, organizationId);
+      if (connection.kind === 'graph') {
+        return {
+          data: await searchGraphGroups(runtime, connection.id, request.query.search, organizationId),
+        };
+      }
+      // Entra pushes SCIM groups and cannot be asked: the groups it has pushed are the ones to pick.
+      const rows = await searchDirectoryGroups(runtime.store.db, connection.id, request.query.search);
+      return { data: rows.map((row) => ({ id: row.id, displayName: row.display_name, description: null })) };
+    },
   );
   app.post<ConnectionRequest & { Body: Static<typeof SyncBody> }>(
     `${base}/sync`,
