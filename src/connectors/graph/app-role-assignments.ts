@@ -1,4 +1,6 @@
 import { getConnection } from '../../store/connections.js';
+import { getDirectoryUsers } from '../../store/directory.js';
+import { directoryGroupFacts } from '../../store/directory-memberships.js';
 import { chunks } from '../../store/statement-shapes.js';
 import type { Change } from '../../sync/change.js';
 import { GraphError } from './graph-error.js';
@@ -129,17 +131,9 @@ async function unstoredGroups(session: PullSession, groupIds: readonly string[])
 }
 
 async function storedGroupIds(session: PullSession, groupIds: readonly string[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  for (const chunk of chunks(groupIds)) {
-    const rows = await session.db
-      .selectFrom('directory_groups')
-      .select('id')
-      .where('connection_id', '=', session.connectionId)
-      .where('id', 'in', chunk)
-      .execute();
-    for (const row of rows) stored.add(row.id);
-  }
-  return stored;
+  return new Set(
+    (await directoryGroupFacts(session.db, session.connectionId, groupIds)).map((group) => group.id),
+  );
 }
 
 async function directUserMembers(session: PullSession, groupId: string): Promise<string[]> {
@@ -245,14 +239,8 @@ export async function applyAppRoleAssignments(
   // A batch at a time, read, compared and applied: the stored objects of every user with a role
   // never sit in memory together (100,000 users in one assigned group would be 150 MB of them).
   for (const chunk of chunks(candidates, batchSize)) {
-    const rows = await session.db
-      .selectFrom('directory_users')
-      .select(['id', 'attributes'])
-      .where('connection_id', '=', session.connectionId)
-      .where('id', 'in', chunk)
-      .execute();
     const changes: Change[] = [];
-    for (const row of rows) {
+    for (const row of await getDirectoryUsers(session.db, session.connectionId, chunk)) {
       const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
       const next = effective.get(row.id) ?? [];
       if (!sameRoles(storedAppRoles(attributes), next))

@@ -11,6 +11,7 @@ import type { Runtime } from '../../runtime.js';
 import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
 import type { Database } from '../../store/schema.js';
+import type { ApplyContext } from '../context.js';
 import { Outcome, type PlannedChange, type SeatCheck } from '../outcome.js';
 import { reconcileAll, reconcileConnection } from '../reconcile-connection.js';
 import { SeatLimitError } from '../seat-guard.js';
@@ -90,6 +91,15 @@ export async function executeLeasedRun(
       full: run.full,
       previousScopeKey: previous?.progress.scopeKey as string | undefined,
     };
+    const applyContext = (trx: Transaction<Database>): ApplyContext => ({
+      trx,
+      organizationId: run.organizationId,
+      connectionId: run.connectionId,
+      connectorKind: 'graph',
+      policy,
+      now: isoNow(runtime.clock),
+      onReject: 'record',
+    });
     // During a dry run every read goes through its one transaction (SQLite has a single connection).
     let outer: Transaction<Database> | undefined;
     const db0 = () => outer ?? store.db;
@@ -108,14 +118,8 @@ export async function executeLeasedRun(
       now: () => isoNow(runtime.clock),
       transaction,
       apply: async (trx, changes) => {
-        const ctx = {
-          trx,
-          organizationId: run.organizationId,
-          connectionId: run.connectionId,
-          connectorKind: 'graph' as const,
-          policy,
-          now: isoNow(runtime.clock),
-          onReject: 'record' as const,
+        const ctx: ApplyContext = {
+          ...applyContext(trx),
           ...(preview ? { seatGuard: 'report' as const } : {}),
         };
         const { outcome } = await applyPage(ctx, changes);
@@ -152,15 +156,7 @@ export async function executeLeasedRun(
             pullOptions,
           );
           if (await isPolicyPending(trx, run.connectionId)) {
-            const reconciled = await reconcileAll({
-              trx,
-              organizationId: run.organizationId,
-              connectionId: run.connectionId,
-              connectorKind: 'graph',
-              policy,
-              now: isoNow(runtime.clock),
-              onReject: 'record',
-            });
+            const reconciled = await reconcileAll(applyContext(trx));
             mergeOutcome(totals, reconciled);
             planned.push(...reconciled.planned().slice(0, Math.max(0, maxPlannedChanges - planned.length)));
           }
