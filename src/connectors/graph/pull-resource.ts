@@ -60,6 +60,21 @@ export async function pullResource<T>(
   progress.phase = handler.resource;
   progress.rounds[handler.resource] = round.round_kind ?? 'full';
   let resyncs = 0;
+  // Graph splits a group with many members over several pages, repeating the group on each: it
+  // is counted once. Users arrive once per round, and 100,000 ids would be memory spent for nothing.
+  const groupsCounted = new Set<string>();
+  const count = (items: T[]): void => {
+    if (handler.resource === 'users') {
+      progress.usersSeen += items.length;
+      return;
+    }
+    for (const item of items) {
+      const id = (item as { id?: unknown }).id;
+      if (typeof id !== 'string' || groupsCounted.has(id)) continue;
+      groupsCounted.add(id);
+      progress.groupsSeen += 1;
+    }
+  };
   const fetchPage = async (link: string, kind: SyncState['round_kind']): Promise<FetchedPage<T>> => {
     const page = await session.client.get<GraphPage<T>>(link);
     const items = Array.isArray(page.value) ? page.value : [];
@@ -127,7 +142,7 @@ export async function pullResource<T>(
       let page = first;
       let objects = 0;
       for (;;) {
-        state = await applyFetchedPage(trx, session, handler, state, page, progress);
+        state = await applyFetchedPage(trx, session, handler, state, page, progress, count);
         objects += page.items.length;
         // Following pages join this transaction while the budget lasts: with fewer, larger
         // commits SQLite writes each database page it touched once, not once per Graph page.
@@ -164,6 +179,7 @@ async function applyFetchedPage<T>(
   current: SyncState,
   page: FetchedPage<T>,
   progress: PullProgress,
+  count: (items: T[]) => void,
 ): Promise<SyncState> {
   await handler.applyPage(trx, page.items, current, page.prepared);
   let next: SyncState;
@@ -181,8 +197,7 @@ async function applyFetchedPage<T>(
   }
   await saveSyncState(trx, session.connectionId, handler.resource, next, session.now());
   progress.pages += 1;
-  if (handler.resource === 'users') progress.usersSeen += page.items.length;
-  else progress.groupsSeen += page.items.length;
+  count(page.items);
   await session.onPage(trx, progress);
   return next;
 }

@@ -165,6 +165,16 @@ for (const engine of engines) {
       assert.deepEqual(summary.errors, []);
       assert.equal(summary.usersCreated, users.length);
       assert.equal(summary.groupsCreated, emulator.tenant.counts().groups);
+      // Groups with more than a page of members arrive on several pages; the run's progress
+      // counts each group and user once.
+      const run = await roster.runtime.store.db
+        .selectFrom('sync_runs')
+        .select('progress')
+        .where('id', '=', summary.runId)
+        .executeTakeFirstOrThrow();
+      const progress = JSON.parse(run.progress) as { usersSeen: number; groupsSeen: number };
+      assert.equal(progress.groupsSeen, emulator.tenant.counts().groups);
+      assert.equal(progress.usersSeen, users.length);
       for (const group of emulator.tenant.listGroups()) {
         const row = await roster.runtime.store.db
           .selectFrom('groups')
