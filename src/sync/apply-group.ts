@@ -27,10 +27,12 @@ export async function applyGroupUpsert(
     externalId: input.externalId,
     displayName: input.displayName,
   });
+  const previous = existing?.group_id ? existing.group_id : null;
+  const previousMirror = previous !== null && (await isMirrorOf(ctx, previous));
   let groupId: string | null;
   if (mapped) groupId = await resolveMappedGroup(ctx, mapped, outcome);
-  else if (existing?.group_id && (await isMirrorOf(ctx, existing.group_id))) groupId = existing.group_id;
-  else groupId = ctx.policy.groups.unmapped === 'mirror' ? newId() : null;
+  else if (ctx.policy.groups.unmapped === 'ignore') groupId = null;
+  else groupId = previousMirror ? previous : newId();
 
   await saveDirectoryGroup(
     trx,
@@ -54,6 +56,9 @@ export async function applyGroupUpsert(
   if (existing !== undefined && existing.group_id !== groupId) {
     await projectExistingMembers(ctx, input.id, groupId, outcome);
   }
+  // A mirror the group no longer projects onto (mapped now, or `unmapped: ignore`) goes, as it
+  // would with the directory group: nothing else keeps it current.
+  if (previousMirror && previous !== groupId) await deleteMirror(ctx, previous, outcome);
   // Scope and role rules may name the group: its members are decided again under the new name.
   if (existing !== undefined && existing.display_name !== input.displayName) {
     await redecideGroupMembers(ctx, input.id, outcome);
@@ -97,7 +102,7 @@ async function projectPlatformGroup(
 }
 
 export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {
-  const { trx, organizationId, connectionId } = ctx;
+  const { trx, connectionId } = ctx;
   const existing = await getDirectoryGroup(trx, connectionId, id);
   if (!existing) throw new RosterError('not_found', `Group "${id}" was not found`);
   const mapped = findGroupMapping(ctx, {
@@ -108,11 +113,15 @@ export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: O
   // Members leave first, so auto-remove, scope and role rules see the group go.
   if (mapped || policyReadsGroups(ctx.policy)) await applyMembersClear(ctx, id, outcome);
   await deleteDirectoryGroup(trx, connectionId, id);
-  if (!existing.group_id || mapped) return;
-  const group = await findGroup(trx, organizationId, existing.group_id);
   // Only a group this connection mirrored goes away with it; mapped platform groups stay.
-  if (!group || !(await isMirrorOf(ctx, group.id))) return;
-  await deleteGroup(trx, organizationId, group.id);
+  if (!existing.group_id || mapped || !(await isMirrorOf(ctx, existing.group_id))) return;
+  await deleteMirror(ctx, existing.group_id, outcome);
+}
+
+async function deleteMirror(ctx: ApplyContext, groupId: string, outcome: Outcome): Promise<void> {
+  const group = await findGroup(ctx.trx, ctx.organizationId, groupId);
+  if (!group) return;
+  await deleteGroup(ctx.trx, ctx.organizationId, group.id);
   outcome.emit('group.deleted', { group: toGroupView(group) }, 'groupsDeleted');
 }
 

@@ -164,6 +164,33 @@ for (const engine of engines) {
       assert.deepEqual(await groupNames(ignored.organizationId), []);
     });
 
+    test('switching to ignore removes the groups mirrored before', async () => {
+      const bench = await policyBench(store);
+      await bench.apply([scimUser('u1'), group('x', 'Mirror me'), addMembers('x', 'u1')]);
+      const { outcome } = await bench.apply([group('x', 'Mirror me')], {
+        policy: { groups: { unmapped: 'ignore' } },
+      });
+      assert.deepEqual(await groupNames(bench.organizationId), []);
+      assert.deepEqual(
+        outcome.events.map((event) => event.type),
+        ['group.deleted'],
+      );
+      // Mirroring again makes a fresh group with the members the directory still has.
+      await bench.apply([group('x', 'Mirror me')]);
+      assert.deepEqual(await platformMembers(bench, 'Mirror me'), ['u1@acme.test']);
+    });
+
+    test('a mirrored group that gets a mapping leaves no orphan mirror behind', async () => {
+      const bench = await policyBench(store);
+      await bench.apply([scimUser('u1'), group('a', 'A'), addMembers('a', 'u1')]);
+      const policy = {
+        groups: { mappings: [{ directoryGroup: { name: 'A' }, platformGroup: { create: 'Alpha' } }] },
+      };
+      await bench.apply([group('a', 'A')], { policy });
+      assert.deepEqual(await groupNames(bench.organizationId), ['Alpha']);
+      assert.deepEqual(await platformMembers(bench, 'Alpha'), ['u1@acme.test']);
+    });
+
     test('deleting a mapped directory group takes its members out but keeps the platform group', async () => {
       const bench = await policyBench(store);
       const policy = {
