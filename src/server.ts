@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { apiPlugin } from './api/api-plugin.js';
 import { scimPlugin } from './connectors/scim/plugin.js';
+import { clientErrorHandler } from './http-client-errors.js';
 import { registerMetrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { authPlugin } from './sso/auth-plugin.js';
@@ -18,6 +19,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     trustProxy: true,
     // Entra's provisioning requests are small; a larger body is refused with 413 before parsing.
     bodyLimit: runtime.config.scimBodyLimitBytes,
+    clientErrorHandler,
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerMetrics(app, runtime);

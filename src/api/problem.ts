@@ -37,6 +37,9 @@ const titles: Record<string, string> = {
   'payload-too-large': 'Payload too large',
   'unsupported-media-type': 'Unsupported media type',
   'method-not-allowed': 'Method not allowed',
+  'bad-request': 'Bad request',
+  'request-timeout': 'Request timeout',
+  'headers-too-large': 'Request headers too large',
 };
 
 export const problemType = (slug: string): string => `urn:roster:problem:${slug}`;
