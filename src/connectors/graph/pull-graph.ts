@@ -7,8 +7,8 @@ import { usersHandler } from './pull-users.js';
 import { scopedGroupIds } from './scoped-groups.js';
 
 /**
- * A Graph pull: users first, then groups, so every member a group names is already known to the
- * platform when its membership arrives. Each resource keeps its own delta position. A scope of
+ * A Graph pull of the whole tenant: users first, then groups, so every member a group names is
+ * already known to the platform when its membership arrives (a scoped pull goes the other way). Each resource keeps its own delta position. A scope of
  * selected groups fetches only those groups (a filtered `groups/delta`) and their members.
  *
  * With `roles.fromSource`, the app role assignments are read first, so users the rounds create
@@ -41,13 +41,17 @@ export async function pullGraph(
     await pullResource(session, usersHandler(session, roles), rounds, progress);
     await pullResource(session, groupsHandler(session, roles), rounds, progress);
   } else if (groupIds.length > 0) {
-    await pullScopedUsers(session, groupIds, progress, roles);
+    // Groups first here: scope is decided from memberships, so the groups in scope (and, after a
+    // scope change, the sweep of those that left it) must be stored before their members are
+    // decided. Users first deactivated everyone the new groups bring, and reactivated them a
+    // moment later. A membership may name a user not stored yet; the user joins on arrival.
     await pullResource(
       session,
       groupsHandler(session, roles, groupIds),
       { full: options.full || scopeChanged },
       progress,
     );
+    await pullScopedUsers(session, groupIds, progress, roles);
   }
   roles.forget();
   if (assignments !== null) await applyAppRoleAssignments(session, assignments, progress);

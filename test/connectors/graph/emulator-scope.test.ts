@@ -14,12 +14,12 @@ for (const engine of engines) {
     let emulator: Emulator;
     let roster: TestRoster;
     let connectionId: string;
+    let organizationId: string;
 
     before(async () => {
       emulator = await startEmulator({ port: 0, users: 150, groups: 8, seed: 11 });
       roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '34'.repeat(32) });
-      const { organizationId, connectionId: id } = await connectToEmulator(roster, emulator, 'scoped');
-      connectionId = id;
+      ({ organizationId, connectionId } = await connectToEmulator(roster, emulator, 'scoped'));
       const small = emulator.tenant
         .listGroups()
         .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
@@ -87,6 +87,42 @@ for (const engine of engines) {
         .where('external_id', '=', leaver.id)
         .executeTakeFirst();
       assert.equal(user?.status, 'inactive');
+    });
+
+    test('moving the scope to a group with the same people deactivates none of them', async () => {
+      const previous = emulator.tenant
+        .listGroups()
+        .filter((g) => g.memberCount > 0 && emulator.tenant.listMembers(g.id).every((m) => m.type === 'user'))
+        .sort((a, b) => a.memberCount - b.memberCount)[0];
+      assert.ok(previous);
+      const stayers = emulator.tenant.listMembers(previous.id).map((m) => m.id);
+      const newcomer = emulator.tenant.listUsers({ limit: 1000 }).find((u) => !stayers.includes(u.id));
+      assert.ok(newcomer && stayers.length > 0);
+      emulator.tenant.addGroup({ displayName: 'Scope Successor', members: [...stayers, newcomer.id] });
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        { scope: { users: 'groups', groups: [{ name: 'Scope Successor' }] } },
+        new Date().toISOString(),
+      );
+      const summary = toRunSummary(
+        await waitForSyncRun(
+          roster.runtime,
+          await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+        ),
+      );
+      assert.equal(summary.status, 'succeeded', JSON.stringify(summary.errors));
+      assert.equal(summary.usersCreated, 1);
+      assert.equal(summary.usersDeactivated, 0);
+      assert.equal(summary.usersReactivated, 0);
+      const active = await roster.runtime.store.db
+        .selectFrom('users')
+        .select('external_id')
+        .where('organization_id', '=', organizationId)
+        .where('status', '=', 'active')
+        .execute();
+      assert.deepEqual(active.map((row) => row.external_id).sort(), [...stayers, newcomer.id].sort());
     });
   });
 }
