@@ -1,4 +1,5 @@
 import { appRoleResolver, applyAppRoleAssignments, readAppRoleAssignments } from './app-role-assignments.js';
+import { userSelect } from './graph-user.js';
 import { groupsHandler } from './pull-groups.js';
 import { pullResource } from './pull-resource.js';
 import { pullScopedUsers } from './pull-scoped-users.js';
@@ -17,7 +18,7 @@ import { scopedGroupIds } from './scoped-groups.js';
  */
 export async function pullGraph(
   session: PullSession,
-  options: { full: boolean; previousScopeKey?: string | undefined },
+  options: { full: boolean; previousScopeKey?: string | undefined; previousSelectKey?: string | undefined },
 ): Promise<PullProgress> {
   const progress: PullProgress = {
     phase: 'users',
@@ -32,13 +33,23 @@ export async function pullGraph(
   // A changed scope makes the stored deltaLinks (bound to the old filter) useless: start over.
   const scopeChanged =
     options.previousScopeKey !== undefined && options.previousScopeKey !== progress.scopeKey;
+  // A deltaLink keeps the `$select` it began with: a mapping that reads another property must
+  // read every user again, or users who do not change in Entra would never get its value.
+  progress.selectKey = userSelect(session.policy.attributeMapping).join(',');
+  const selectChanged =
+    options.previousSelectKey !== undefined && options.previousSelectKey !== progress.selectKey;
   const assignments = session.policy.roles.fromSource ? await readAppRoleAssignments(session) : null;
   const roles = await appRoleResolver(session, assignments);
   if (groupIds === null) {
     // Back from selected groups to the whole tenant: the users outside those groups were not
     // followed meanwhile, and the stored deltaLinks predate the change, so both rounds start over.
     const rounds = { full: options.full || scopeChanged };
-    await pullResource(session, usersHandler(session, roles), rounds, progress);
+    await pullResource(
+      session,
+      usersHandler(session, roles),
+      { full: rounds.full || selectChanged },
+      progress,
+    );
     await pullResource(session, groupsHandler(session, roles), rounds, progress);
   } else if (groupIds.length > 0) {
     // Groups first here: scope is decided from memberships, so the groups in scope (and, after a

@@ -52,4 +52,6 @@ export interface PullProgress {
   resynced: GraphResource[];
   /** The groups in scope (`all`, or their ids), to notice a changed scope on the next run. */
   scopeKey?: string;
+  /** The users round's `$select`, to notice a mapping that reads other properties. */
+  selectKey?: string;
 }

@@ -90,6 +90,7 @@ export async function executeLeasedRun(
     const pullOptions = {
       full: run.full,
       previousScopeKey: previous?.progress.scopeKey as string | undefined,
+      previousSelectKey: previous?.progress.selectKey as string | undefined,
     };
     const applyContext = (trx: Transaction<Database>): ApplyContext => ({
       trx,

@@ -5,6 +5,7 @@ import { createGraphConnection } from '../../../src/connectors/graph/graph-conne
 import { searchGraphGroups } from '../../../src/connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../../src/connectors/graph/test-graph-connection.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { updateConnectionPolicy } from '../../../src/store/connections.js';
 import { readEvents } from '../../../src/store/events.js';
 import { createOrganization } from '../../../src/store/organizations.js';
 import { cancelSyncRun, startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
@@ -278,6 +279,27 @@ for (const engine of engines) {
       assert.equal(resumed.usersDeactivated + resumed.usersDeleted, 0);
       const users = await roster.runtime.store.db.selectFrom('users').select('id').execute();
       assert.equal(users.length, emulator.tenant.listUsers({ limit: 1000 }).length + 1);
+    });
+
+    test('a mapping that reads another Graph property reaches users who did not change', async () => {
+      const user = emulator.tenant
+        .listUsers({ limit: 1000 })
+        .find((u) => u.accountEnabled && u.officeLocation !== null && u.jobTitle !== u.officeLocation);
+      assert.ok(user);
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        { attributeMapping: { jobTitle: 'officeLocation' } },
+        new Date().toISOString(),
+      );
+      const summary = await sync();
+      assert.equal(summary.status, 'succeeded', JSON.stringify(summary.errors));
+      const row = await platformUser(user.id);
+      assert.equal(
+        (JSON.parse(row?.attributes ?? '{}') as Record<string, unknown>).jobTitle,
+        user.officeLocation,
+      );
     });
   });
 }
