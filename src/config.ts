@@ -23,6 +23,13 @@ export interface RosterConfig {
    * Off by default: an organization admin must not reach the operator's internal network.
    */
   readonly webhooksAllowPrivate: boolean;
+  /**
+   * Whether organization admins may point connections and sign-in at hosts other than
+   * Microsoft's clouds (`loginUrl`, `graphUrl`). Off by default: Roster would send requests there
+   * and show what came back, so an admin could probe the operator's internal network with it.
+   * The operator (CLI, operator API keys and sessions) always may.
+   */
+  readonly allowHostOverrides: boolean;
   /** `GET /metrics` (Prometheus); with a token, scrapes must present it as a bearer token. */
   readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
 }
@@ -71,6 +78,11 @@ export function loadConfig(
       'on',
       'off',
     ] as const) === 'on';
+  const allowHostOverrides =
+    parseOneOf('ROSTER_ALLOW_HOST_OVERRIDES', env.ROSTER_ALLOW_HOST_OVERRIDES ?? 'off', [
+      'on',
+      'off',
+    ] as const) === 'on';
   const metrics = Object.freeze({
     enabled: parseOneOf('ROSTER_METRICS', env.ROSTER_METRICS ?? 'on', ['on', 'off'] as const) === 'on',
     token: parseMetricsToken(env.ROSTER_METRICS_TOKEN),
@@ -87,6 +99,7 @@ export function loadConfig(
     smtpUrl,
     mailFrom,
     webhooksAllowPrivate,
+    allowHostOverrides,
     metrics,
   });
 }

@@ -53,3 +53,9 @@ export function organizationOf(request: FastifyRequest): Organization {
   if (!organization) throw new RosterError('internal', 'The route has no organization in its path');
   return organization;
 }
+
+/** The operator of the installation: an operator API key, or an operator's portal session. */
+export function isOperator(request: FastifyRequest): boolean {
+  const principal: Principal & { operator?: unknown } = principalOf(request);
+  return principal.kind === 'operator' || principal.operator === true;
+}

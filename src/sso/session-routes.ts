@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertMayOverrideHosts } from '../connectors/graph/clouds.js';
 import { isoNow } from '../clock.js';
 import { RosterError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
@@ -126,6 +127,10 @@ export function registerSessionRoutes(app: FastifyInstance, runtime: Runtime, bo
       if (!canChange(session.role))
         throw new RosterError('forbidden', `The ${session.role} role may look but not change settings`);
       const organizationId = requireOrganization(session);
+      assertMayOverrideHosts(
+        { operator: session.kind === 'operator', allowHostOverrides: runtime.config.allowHostOverrides },
+        request.body,
+      );
       const now = isoNow(runtime.clock);
       const view = await saveSsoSettings(db, box, organizationId, request.body, now);
       const { clientSecret: _secret, ...logged } = request.body;

@@ -29,6 +29,8 @@ export async function startTestRoster(
     LOG_LEVEL: 'silent',
     // Test receivers listen on loopback.
     ROSTER_WEBHOOKS_ALLOW_PRIVATE: 'on',
+    // Graph connections and sign-in point at the emulator on loopback.
+    ROSTER_ALLOW_HOST_OVERRIDES: 'on',
     ...env,
   };
   const port = await freePort();

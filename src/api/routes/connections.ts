@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { assertMayOverrideHosts } from '../../connectors/graph/clouds.js';
 import { createGraphConnection, toGraphConnectionView } from '../../connectors/graph/graph-connections.js';
 import { setGraphSchedule } from '../../connectors/graph/graph-schedule.js';
 import { parseInterval } from '../../connectors/graph/graph-settings.js';
@@ -15,7 +16,7 @@ import type { Runtime } from '../../runtime.js';
 import { deleteConnection } from '../../sync/delete-connection.js';
 import { getConnection, listConnections, type Connection } from '../../store/connections.js';
 import { actorOf } from '../api-actor.js';
-import { organizationOf } from '../request-context.js';
+import { isOperator, organizationOf } from '../request-context.js';
 import { OrgParams } from '../schemas/common.js';
 import { ConnectionSchema, GraphConnectionSchema, ScimTokenSchema } from '../schemas/connections.js';
 import { registerConnectionSyncRoutes } from './connection-sync.js';
@@ -138,12 +139,17 @@ export function registerConnectionRoutes(app: FastifyInstance, runtime: Runtime)
         response: { 201: GraphConnectionSchema },
       },
     },
-    async (request, reply) =>
-      reply
+    async (request, reply) => {
+      assertMayOverrideHosts(
+        { operator: isOperator(request), allowHostOverrides: runtime.config.allowHostOverrides },
+        request.body,
+      );
+      return reply
         .code(201)
         .send(
           await createGraphConnection(runtime, organizationOf(request).id, request.body, actorOf(request)),
-        ),
+        );
+    },
   );
 
   app.patch<ConnectionRequest & { Body: Static<typeof GraphChange> }>(

@@ -56,6 +56,8 @@ export function registerDemoCommand(program: Command): void {
           DATABASE_URL: '',
           ROSTER_PUBLIC_URL: publicUrl,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          // Microsoft's side is the emulator on loopback; the portal's connect forms may name it.
+          ROSTER_ALLOW_HOST_OVERRIDES: process.env.ROSTER_ALLOW_HOST_OVERRIDES ?? 'on',
         },
         { port, dataDir },
       );

@@ -52,3 +52,23 @@ export function resolveHosts(
     graphUrl: overrides.graphUrl ? parseHostOverride(overrides.graphUrl, 'graphUrl') : hosts.graphUrl,
   };
 }
+
+/**
+ * Refuses host overrides from anyone but the operator, unless the operator allows them
+ * (`ROSTER_ALLOW_HOST_OVERRIDES=on`): Roster sends credentials to these hosts and reports what
+ * they answer, which would let an organization admin reach services on the operator's network.
+ */
+export function assertMayOverrideHosts(
+  allowed: { operator: boolean; allowHostOverrides: boolean },
+  input: { loginUrl?: string | undefined; graphUrl?: string | undefined },
+): void {
+  if (allowed.operator || allowed.allowHostOverrides) return;
+  for (const field of ['loginUrl', 'graphUrl'] as const) {
+    if (input[field] === undefined || input[field] === '') continue;
+    throw invalidInput(
+      `${field}: only the operator of this Roster installation may set hosts other than Microsoft's ` +
+        'clouds (choose a cloud instead; an operator can allow it with ROSTER_ALLOW_HOST_OVERRIDES=on)',
+      field,
+    );
+  }
+}
