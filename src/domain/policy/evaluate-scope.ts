@@ -60,14 +60,19 @@ export function evaluateFilter(filter: ScopeFilter, facts: ScopeFacts): boolean 
 }
 
 function evaluateCondition(condition: AttributeCondition, raw: string | undefined): boolean {
-  const value = raw?.trim().toLowerCase();
+  const value = raw === undefined ? undefined : normalize(raw);
   // A missing attribute equals nothing, so `notEquals` holds for it: "department is not Sales".
-  if ('notEquals' in condition) return value !== condition.notEquals.toLowerCase();
+  if ('notEquals' in condition) return value !== normalize(condition.notEquals);
   if (value === undefined || value === '') return false;
-  if ('equals' in condition) return value === condition.equals.toLowerCase();
-  if ('in' in condition) return condition.in.some((candidate) => candidate.toLowerCase() === value);
-  if ('startsWith' in condition) return value.startsWith(condition.startsWith.toLowerCase());
-  return value.includes(condition.contains.toLowerCase());
+  if ('equals' in condition) return value === normalize(condition.equals);
+  if ('in' in condition) return condition.in.some((candidate) => normalize(candidate) === value);
+  if ('startsWith' in condition) return value.startsWith(normalize(condition.startsWith));
+  return value.includes(normalize(condition.contains));
+}
+
+/** Both sides of a comparison ignore case and surrounding spaces, as Entra's scoping filters do. */
+function normalize(text: string): string {
+  return text.trim().toLowerCase();
 }
 
 /** Whether scope, role rules or group mappings read the user's groups: then memberships re-decide users. */

@@ -63,6 +63,11 @@ describe('evaluateFilter', () => {
     assert.equal(holds({ attribute: 'department', in: ['Support', 'SALES'] }), true);
     assert.equal(holds({ attribute: 'mail', startsWith: 'ada@' }), true);
     assert.equal(holds({ attribute: 'mail', contains: '@ACME' }), true);
+    // On both sides: the policy's own values too.
+    assert.equal(holds({ attribute: 'department', equals: ' sales ' }), true);
+    assert.equal(holds({ attribute: 'department', in: ['sales '] }), true);
+    assert.equal(holds({ attribute: 'department', notEquals: 'Sales ' }), false);
+    assert.equal(holds({ not: { attribute: 'department', in: [' SALES'] } }), false);
   });
 
   test('a missing or empty attribute equals nothing, so notEquals holds for it', () => {
