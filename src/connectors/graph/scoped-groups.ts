@@ -1,5 +1,7 @@
 import type { GroupRef } from '../../domain/policy/policy.js';
+import { RosterError } from '../../errors.js';
 import type { GraphPage } from './graph-client.js';
+import { GraphError } from './graph-error.js';
 import type { PullSession } from './pull-session.js';
 
 /**
@@ -15,14 +17,29 @@ export async function scopedGroupIds(session: PullSession): Promise<string[] | n
   else if (scope.users === 'mappedGroups') refs = groups.mappings.map((mapping) => mapping.directoryGroup);
   else return null;
   const ids = new Set<string>();
+  const missing: string[] = [];
   for (const ref of refs) {
-    if ('id' in ref) {
-      ids.add(ref.id);
-      continue;
-    }
-    const filter = encodeURIComponent(`displayName eq '${ref.name.replaceAll("'", "''")}'`);
-    const page = await session.client.get<GraphPage<{ id: string }>>(`/groups?$filter=${filter}&$select=id`);
-    for (const group of page.value) ids.add(group.id);
+    const found = await findGroupIds(session, ref);
+    if (found.length === 0) missing.push('id' in ref ? `id ${ref.id}` : `"${ref.name}"`);
+    for (const id of found) ids.add(id);
+  }
+  if (refs.length > 0 && ids.size === 0) {
+    // Read literally, a scope of groups none of which exists lets nobody in, and the run would
+    // deactivate everyone: a typo in a name must not do that.
+    const field = scope.users === 'groups' ? 'scope.groups' : 'groups.mappings';
+    throw new RosterError(
+      'invalid_input',
+      `None of the groups the policy's scope names exists in the directory (${missing.join(', ')}); ` +
+        `nothing was changed. Correct them in the policy's ${field}.`,
+      { field },
+    );
+  }
+  if (missing.length > 0) {
+    session.warn({
+      code: 'scope_group_not_found',
+      message: `The policy's scope names groups the directory does not have: ${missing.join(', ')}.`,
+      remedy: 'Correct or remove them in the policy; their former members leave as the lifecycle says.',
+    });
   }
   if (scope.nested) {
     for (const id of [...ids]) {
@@ -35,6 +52,22 @@ export async function scopedGroupIds(session: PullSession): Promise<string[] | n
     }
   }
   return [...ids].sort();
+}
+
+/** The directory's groups a reference names: by id (if it exists), or every group of that name. */
+async function findGroupIds(session: PullSession, ref: GroupRef): Promise<string[]> {
+  if ('id' in ref) {
+    try {
+      await session.client.get(`/groups/${encodeURIComponent(ref.id)}?$select=id`);
+      return [ref.id];
+    } catch (error) {
+      if (error instanceof GraphError && error.httpStatus === 404) return [];
+      throw error;
+    }
+  }
+  const filter = encodeURIComponent(`displayName eq '${ref.name.replaceAll("'", "''")}'`);
+  const page = await session.client.get<GraphPage<{ id: string }>>(`/groups?$filter=${filter}&$select=id`);
+  return page.value.map((group) => group.id);
 }
 
 /** Follows `@odata.nextLink` through a collection. */

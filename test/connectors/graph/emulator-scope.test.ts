@@ -124,5 +124,48 @@ for (const engine of engines) {
         .execute();
       assert.deepEqual(active.map((row) => row.external_id).sort(), [...stayers, newcomer.id].sort());
     });
+    test('a scope naming no group the directory has changes nothing; one missing group is a warning', async () => {
+      const before = await roster.runtime.store.db
+        .selectFrom('users')
+        .select(['id', 'status'])
+        .where('organization_id', '=', organizationId)
+        .orderBy('id')
+        .execute();
+      const run = async (groups: object[]) => {
+        await updateConnectionPolicy(
+          roster.runtime.store.db,
+          organizationId,
+          connectionId,
+          { scope: { users: 'groups', groups } },
+          new Date().toISOString(),
+        );
+        return toRunSummary(
+          await waitForSyncRun(
+            roster.runtime,
+            await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+          ),
+        );
+      };
+      const typo = await run([{ name: 'Scope Sucessor' }, { id: '00000000-0000-4000-8000-00000000dead' }]);
+      assert.equal(typo.status, 'failed');
+      const message = String((typo.errors[0] as { message?: unknown } | undefined)?.message);
+      assert.match(message, /None of the groups the policy's scope names exists/);
+      assert.match(message, /"Scope Sucessor", id 00000000-0000-4000-8000-00000000dead/);
+      const after = await roster.runtime.store.db
+        .selectFrom('users')
+        .select(['id', 'status'])
+        .where('organization_id', '=', organizationId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(after, before);
+
+      const partly = await run([{ name: 'Scope Successor' }, { name: 'Scope Sucessor' }]);
+      assert.equal(partly.status, 'succeeded', JSON.stringify(partly.errors));
+      assert.equal(partly.usersDeactivated, 0);
+      assert.deepEqual(
+        partly.errors.map((error) => (error as { code?: string }).code),
+        ['scope_group_not_found'],
+      );
+    });
   });
 }
