@@ -77,8 +77,11 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     const location = fastifyError.validationContext ?? 'body';
     const problem = problemFor('invalid-input', 400, `The request ${location} is not valid`, instance);
     problem.errors = fastifyError.validation.map((issue) => ({
-      pointer: `/${location}${issue.instancePath}${missingProperty(issue.params)}`,
-      detail: issue.message ?? 'is not valid',
+      pointer: `/${location}${issue.instancePath}${memberOf(issue.params)}`,
+      detail:
+        issue.keyword === 'additionalProperties'
+          ? 'is not a known member'
+          : (issue.message ?? 'is not valid'),
     }));
     return problem;
   }
@@ -90,9 +93,17 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   return problemFor('internal', 500, undefined, instance);
 }
 
-function missingProperty(params: unknown): string {
-  const name = (params as { missingProperty?: unknown } | undefined)?.missingProperty;
-  return typeof name === 'string' ? `/${name}` : '';
+/**
+ * Ajv points a missing or unknown member at the object holding it; the pointer names the member
+ * itself, so a caller sees which one (`/body/nmae`, not `/body`). Escaped per RFC 6901 §3.
+ */
+function memberOf(params: unknown): string {
+  const { missingProperty, additionalProperty } = (params ?? {}) as {
+    missingProperty?: unknown;
+    additionalProperty?: unknown;
+  };
+  const name = missingProperty ?? additionalProperty;
+  return typeof name === 'string' ? `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}` : '';
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { RosterError } from '../errors.js';
+import { invalidInput, RosterError } from '../errors.js';
 import type { Executor } from '../store/database.js';
 import type { StoredEvent } from '../store/events.js';
 
@@ -30,6 +30,7 @@ export async function readEventPage(
     .where('id', '=', organizationId)
     .executeTakeFirstOrThrow();
   const committed = Number(org.event_seq);
+  assertCursorGivenOut(options.after, committed);
   await assertCursorRetained(db, organizationId, options.after, committed);
 
   let query = db
@@ -65,7 +66,25 @@ export async function readEventPage(
   }));
   const last = data.at(-1);
   const next = hasMoreMatching && last ? last.seq : committed;
-  return { data, nextCursor: String(Math.max(next, options.after)), hasMore: hasMoreMatching };
+  return { data, nextCursor: String(next), hasMore: hasMoreMatching };
+}
+
+/**
+ * No page ever hands out a cursor past the last committed event, so a larger one is a typo or a
+ * cursor of another organization. Answering it with an empty page would make the reader skip every
+ * event up to that number once they happen; it is refused instead. `seq` is a bigint column, but
+ * a cursor past 2^53 could not be told apart from its neighbours here, so it is refused too.
+ */
+function assertCursorGivenOut(after: number, committed: number): void {
+  if (!Number.isSafeInteger(after) || after < 0) {
+    throw invalidInput(`after must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, 'after');
+  }
+  if (after > committed) {
+    throw invalidInput(
+      `after=${after} is past the last event of the organization (${committed}); pass 0 or a nextCursor this API gave out`,
+      'after',
+    );
+  }
 }
 
 /**

@@ -12,6 +12,11 @@ export interface Organization {
 }
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/**
+ * Paths and the CLI take an organization's id or its slug, and ids are UUIDs: a slug of that shape
+ * could equal another organization's id, and that organization would answer to it instead.
+ */
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function toOrganization(row: OrganizationRow): Organization {
   return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
@@ -26,6 +31,9 @@ export async function createOrganization(
       'slug must be 1-64 lower-case letters, digits or dashes, not starting or ending with a dash',
       'slug',
     );
+  }
+  if (uuidShape.test(input.slug)) {
+    throw invalidInput('slug must not have the shape of a UUID, which is how organization ids look', 'slug');
   }
   if (input.name.trim() === '') throw invalidInput('name must not be empty', 'name');
   const row = {

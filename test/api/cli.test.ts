@@ -51,6 +51,21 @@ for (const engine of engines) {
       assert.equal(page.nextCursor, '1');
     });
 
+    test('refuses an organization slug shaped like a UUID, as the API does', async () => {
+      const result = await runRoster(
+        ['org', 'create', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', '--name', 'Shadow'],
+        roster.env,
+      );
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /slug must not have the shape of a UUID/);
+    });
+
+    test('refuses an events cursor past the last event', async () => {
+      const result = await runRoster(['events', 'acme', '--after', '500'], roster.env);
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /after=500 is past the last event/);
+    });
+
     test('refuses both an organization and --operator', async () => {
       const result = await runRoster(['apikey', 'create', 'acme', '--operator'], roster.env);
       assert.notEqual(result.code, 0);

@@ -122,6 +122,41 @@ for (const engine of engines) {
       assert.equal(seqs.length, 20);
     });
 
+    test('refuses a cursor past the last event instead of skipping the events up to it', async () => {
+      const { cursor } = await readAll('', 1000);
+      const last = Number(cursor);
+      assert.ok(last > 0);
+      const atEnd = await acme.api.get<EventPage>(`/organizations/acme/events?after=${last}`);
+      assert.equal(atEnd.status, 200);
+      assert.deepEqual(atEnd.body, { data: [], nextCursor: cursor, hasMore: false });
+      for (const after of [String(last + 1), '500000', '9007199254740991']) {
+        const refused = await acme.api.get<{ type: string; detail: string; field: string }>(
+          `/organizations/acme/events?after=${after}`,
+        );
+        assert.equal(refused.status, 400, after);
+        assert.equal(refused.body.type, 'urn:roster:problem:invalid-input');
+        assert.equal(refused.body.field, 'after');
+        assert.match(
+          refused.body.detail,
+          new RegExp(`after=${after} is past the last event .*\\(${last}\\)`),
+        );
+      }
+    });
+
+    test('refuses a cursor past 2^53 rather than rounding it to another position', async () => {
+      for (const after of ['9007199254740992', '9007199254740993', '1'.repeat(400)]) {
+        const refused = await acme.api.get<{ type: string; detail: string; field: string }>(
+          `/organizations/acme/events?after=${after}`,
+        );
+        assert.equal(refused.status, 400, after);
+        assert.equal(refused.body.field, 'after');
+        assert.match(refused.body.detail, /after must be a whole number from 0 to 9007199254740991/);
+      }
+      const fraction = await acme.api.get<{ type: string }>('/organizations/acme/events?after=1.5');
+      assert.equal(fraction.status, 400);
+      assert.equal(fraction.body.type, 'urn:roster:problem:invalid-input');
+    });
+
     test('answers 410 for a cursor older than the retention window', async () => {
       const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
       const store = roster.runtime.store;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import dns from 'node:dns';
 import http from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookAgents, sendWebhook } from '../../src/events/webhooks/send-webhook.js';
 import { nextRetryDelayMs, defaultRetryScheduleMs } from '../../src/events/webhooks/retry-schedule.js';
@@ -124,6 +126,47 @@ describe('one webhook attempt', () => {
       }
       assert.deepEqual(received, [], 'nothing reached the receiver');
     } finally {
+      server.off('request', listener);
+      guarded.destroy();
+    }
+  });
+  test('refuses a fully qualified loopback name (trailing dot) once it resolves, as any other name', async () => {
+    const guarded = createWebhookAgents(4, false);
+    const received: string[] = [];
+    const listener = (request: http.IncomingMessage) => received.push(request.url ?? '');
+    server.on('request', listener);
+    // Whether `localhost.` resolves depends on the host's resolver (systemd-resolved answers it);
+    // here it answers loopback, as there, so the check on the resolved address is what is tested.
+    // The agent imports node:dns as an ES module: its bindings follow the mock once synced.
+    const lookup = mock.method(dns, 'lookup', ((
+      _hostname: string,
+      options: dns.LookupOptions,
+      callback: (error: null, address: string | dns.LookupAddress[], family?: number) => void,
+    ) => {
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    }) as unknown as typeof dns.lookup);
+    syncBuiltinESMExports();
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (const host of ['localhost.', 'foo.localhost.']) {
+        const result = await sendWebhook({
+          url: `http://${host}:${port}/ok`,
+          secret,
+          messageId: 'm',
+          payload: '{}',
+          now: new Date(),
+          timeoutMs: 1000,
+          agents: guarded,
+        });
+        assert.equal(result.ok, false, host);
+        assert.match(result.error ?? '', /^refused: 127\.0\.0\.1 is not a public address/, host);
+      }
+      assert.ok(lookup.mock.callCount() >= 2, 'the names were resolved, then refused');
+      assert.deepEqual(received, [], 'nothing reached the receiver');
+    } finally {
+      lookup.mock.restore();
+      syncBuiltinESMExports();
       server.off('request', listener);
       guarded.destroy();
     }

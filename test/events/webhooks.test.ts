@@ -213,6 +213,54 @@ for (const engine of engines) {
       );
     });
 
+    test('does not deliver events appended while an endpoint is disabled; the Events API has them', async () => {
+      const { endpoint } = await addEndpoint('/paused', ['user.created']);
+      await acme.api.patch(`/organizations/acme/webhooks/${endpoint.id}`, { status: 'disabled' });
+      const missed = await createUser();
+      const enabled = await acme.api.patch<Endpoint>(`/organizations/acme/webhooks/${endpoint.id}`, {
+        status: 'enabled',
+      });
+      assert.equal(enabled.body.status, 'enabled');
+      const resumed = await createUser();
+      const calls = await receiver.waitFor((all) => all.some((r) => r.path === '/paused'));
+      const sent = calls.filter((r) => r.path === '/paused').map((r) => (JSON.parse(r.body) as Payload).data);
+      assert.deepEqual(
+        sent.map((data) => data.user?.email),
+        [resumed.email],
+      );
+      const log = await until(
+        () => deliveries(endpoint.id),
+        (list) => list.length > 0 && list.every((d) => d.status === 'succeeded'),
+      );
+      assert.equal(log.length, 1, 'the event of the disabled time has no delivery to redeliver');
+      const events = await acme.api.get<{ data: { data: { user?: { email: string } } }[] }>(
+        '/organizations/acme/events?types=user.created&limit=1000',
+      );
+      assert.ok(events.body.data.some((event) => event.data.user?.email === missed.email));
+    });
+
+    test('refuses a deliveries cursor it did not give out', async () => {
+      const { endpoint } = await addEndpoint('/cursor', ['user.created']);
+      const path = `/organizations/acme/webhooks/${endpoint.id}/deliveries`;
+      const now = new Date().toISOString();
+      for (const cursor of [
+        'garbage|x',
+        `${now}|x`,
+        `yesterday|${endpoint.id}`,
+        `${now}|${endpoint.id}|more`,
+        `${now.slice(0, 19)}|${endpoint.id}`,
+      ]) {
+        const encoded = Buffer.from(cursor).toString('base64url');
+        const refused = await acme.api.get<{ type: string; field: string }>(`${path}?cursor=${encoded}`);
+        assert.equal(refused.status, 400, cursor);
+        assert.equal(refused.body.type, 'urn:roster:problem:invalid-input');
+        assert.equal(refused.body.field, 'cursor');
+      }
+      assert.equal((await acme.api.get(`${path}?cursor=%E2%9C%93`)).status, 400);
+      const valid = Buffer.from(`${now}|${endpoint.id}`).toString('base64url');
+      assert.equal((await acme.api.get(`${path}?cursor=${valid}`)).status, 200);
+    });
+
     test('refuses an unknown event type and a URL with credentials', async () => {
       const typo = await acme.api.post('/organizations/acme/webhooks', {
         url: `${receiver.url}/x`,
@@ -240,6 +288,9 @@ describe('Webhook targets on a Roster with the default settings', () => {
     for (const url of [
       'http://127.0.0.1:9/hook',
       'http://localhost/hook',
+      'http://localhost./hook',
+      'http://LocalHost./hook',
+      'http://foo.localhost./hook',
       'http://[::1]/hook',
       'http://10.0.0.5/hook',
       'http://192.168.1.20/hook',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { searchGraphGroups } from '../../connectors/graph/search-graph-groups.js';
 import { testGraphConnection } from '../../connectors/graph/test-graph-connection.js';
 import { isoNow } from '../../clock.js';
+import { invalidInput } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit } from '../../store/audit.js';
 import { getConnection } from '../../store/connections.js';
@@ -35,7 +36,10 @@ const ReconcileBody = Type.Object(
 const RunsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   before: Type.Optional(
-    Type.String({ description: 'Only runs created before this time (the last createdAt seen)' }),
+    Type.String({
+      format: 'date-time',
+      description: 'Only runs created before this time (the last createdAt seen)',
+    }),
   ),
 });
 const GroupSearchQuery = Type.Object({ search: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -203,7 +207,7 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
       data: await listSyncRuns(runtime, request.params.connectionId, {
         organizationId: organizationOf(request).id,
         limit: request.query.limit ?? 50,
-        ...(request.query.before === undefined ? {} : { before: request.query.before }),
+        ...(request.query.before === undefined ? {} : { before: runsBefore(request.query.before) }),
       }),
     }),
   );
@@ -251,4 +255,15 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
       return run;
     },
   );
+}
+
+/**
+ * `created_at` is `toISOString` text compared as text, so `before` is brought to that form: a
+ * `+02:00` offset or missing milliseconds would otherwise sort wrongly. The schema's `date-time`
+ * format lets through what `Date` cannot read (a leap second), refused here the same way.
+ */
+function runsBefore(before: string): string {
+  const time = Date.parse(before);
+  if (Number.isNaN(time)) throw invalidInput('before must be a createdAt timestamp of a run', 'before');
+  return new Date(time).toISOString();
 }

@@ -55,7 +55,7 @@ export function registerEventRoutes(app: FastifyInstance, runtime: Runtime): voi
         summary: 'Read the event log after a cursor, in order and without gaps',
         description:
           'Events are numbered per organization (`seq`) in the order their changes committed. A cursor older than ' +
-          'the retention window is answered with 410 Gone.',
+          'the retention window is answered with 410 Gone; one past the last event, which no page gave out, with 400.',
         tags: ['Events'],
         params: OrgParams,
         querystring: EventsQuery,
@@ -72,6 +72,7 @@ export function registerEventRoutes(app: FastifyInstance, runtime: Runtime): voi
         if (problem !== undefined) throw invalidInput(problem, 'types');
       });
       return readEventPage(runtime.store.db, organizationOf(request).id, {
+        // Past 2^53 `Number` rounds; readEventPage refuses such a cursor rather than use its neighbour.
         after: Number(request.query.after ?? '0'),
         limit: request.query.limit ?? 100,
         types,

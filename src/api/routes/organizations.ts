@@ -22,6 +22,9 @@ const Settings = Type.Object({
   }),
 });
 
+// A misspelt setting (`seatLimt`) is refused like any unknown body member, not quietly ignored.
+const SettingsChangeBody = Type.Partial(Settings, { additionalProperties: false });
+
 const OrganizationSchema = Type.Object(
   { id: Type.String(), slug: Type.String(), name: Type.String(), settings: Settings, createdAt: Timestamp },
   { title: 'Organization' },
@@ -32,14 +35,14 @@ const CreateBody = Type.Object(
   {
     slug: Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    settings: Type.Optional(Type.Partial(Settings)),
+    settings: Type.Optional(SettingsChangeBody),
   },
   { additionalProperties: false },
 );
 const UpdateBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    settings: Type.Optional(Type.Partial(Settings)),
+    settings: Type.Optional(SettingsChangeBody),
   },
   { additionalProperties: false },
 );

@@ -139,9 +139,27 @@ export async function redeliverWebhook(
   return getWebhookDelivery(runtime.store.db, organizationId, endpointId, id);
 }
 
+/**
+ * Only cursors this API gave out are taken: anything else would quietly answer some other page
+ * (usually the first), so it is a 400 like the other lists' cursors.
+ */
 function decodeDeliveryCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id) throw invalidInput('cursor is not one this API gave out', 'cursor');
+  if (cursor === undefined || cursor === '') return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [createdAt = '', id = '', ...rest] = decoded.split('|');
+  const givenOut =
+    rest.length === 0 &&
+    Buffer.from(decoded).toString('base64url') === cursor &&
+    isIsoTimestamp(createdAt) &&
+    uuidPattern.test(id);
+  if (!givenOut) throw invalidInput('cursor is not one this API gave out', 'cursor');
   return { createdAt, id };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `created_at` is written by `toISOString`, and compared as text, so only that form sorts right. */
+function isIsoTimestamp(value: string): boolean {
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
 }

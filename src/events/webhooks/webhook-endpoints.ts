@@ -126,8 +126,8 @@ export async function updateWebhookEndpoint(
       });
     }
     if (input.status === 'enabled' && before.status !== 'enabled') {
-      // Re-enabling resumes with new events; what was missed is in the Events API and the
-      // delivery log, from which single deliveries can be sent again.
+      // Re-enabling resumes with new events. Events of the disabled time get no delivery, so they
+      // cannot be redelivered: the receiver reads them from the Events API (docs/api.md says so).
       Object.assign(changes, {
         status: 'enabled',
         disabled_at: null,
@@ -219,7 +219,11 @@ export function parseWebhookUrl(raw: string, allowPrivate: boolean): string {
 }
 
 function namesNonPublicHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  // A trailing dot only marks the name as fully qualified: `localhost.` is `localhost` to DNS.
+  const host = hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.+$/, '')
+    .toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (!ipaddr.isValid(host)) return false;
   const address = ipaddr.process(host);
