@@ -93,6 +93,9 @@ for (const engine of engines) {
       assert.equal(set.code, 0, set.stderr);
       const get = await roster(['policy', 'get', connectionId, '--json'], env);
       assert.deepEqual(JSON.parse(get.stdout), { newUsers: { credentials: ['cloud_key'] } });
+      assert.match(get.stderr, /^pending: not yet applied/m);
+      assert.equal((await roster(['policy', 'reconcile', connectionId, '--json'], env)).code, 0);
+      assert.doesNotMatch((await roster(['policy', 'get', connectionId], env)).stderr, /pending/);
 
       fs.writeFileSync(file, JSON.stringify({ newUsers: { credentials: 'cloud_key' } }));
       const bad = await roster(['policy', 'set', connectionId, '--file', file], env);

@@ -37,6 +37,13 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON (the default output is JSON too)')
     .action(async (connectionId: string, options: { effective?: boolean }, command: Command) => {
       const document = await withRuntime(command, (runtime) => getPolicy(runtime, connectionId));
+      // stdout stays the policy alone, so `policy get > file` and `policy set --file` round-trip.
+      if (document.pending) {
+        process.stderr.write(
+          `pending: not yet applied to the users and groups already synced; ` +
+            `roster policy reconcile ${connectionId} applies it\n`,
+        );
+      }
       printJson(options.effective ? document.effective : document.policy);
     });
 
