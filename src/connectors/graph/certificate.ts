@@ -18,19 +18,22 @@ export function parseCertificatePem(pem: string): {
       pem,
     )?.[0];
   if (certificateBlock === undefined)
-    throw invalidInput('The PEM file holds no CERTIFICATE block', 'certificateFile');
+    throw invalidInput('The certificate PEM holds no CERTIFICATE block', 'certificatePem');
   if (keyBlock === undefined)
-    throw invalidInput('The PEM file holds no PRIVATE KEY block', 'certificateFile');
+    throw invalidInput('The certificate PEM holds no PRIVATE KEY block', 'certificatePem');
   let certificate: X509Certificate;
   let privateKey: string;
   try {
     certificate = new X509Certificate(certificateBlock);
     privateKey = createPrivateKey(keyBlock).export({ type: 'pkcs8', format: 'pem' }).toString();
   } catch (cause) {
-    throw invalidInput(`The PEM file could not be read: ${(cause as Error).message}`, 'certificateFile');
+    throw invalidInput(
+      `The certificate PEM could not be read: ${(cause as Error).message}`,
+      'certificatePem',
+    );
   }
   if (!certificate.checkPrivateKey(createPrivateKey(privateKey))) {
-    throw invalidInput('The private key does not belong to the certificate', 'certificateFile');
+    throw invalidInput('The private key does not belong to the certificate', 'certificatePem');
   }
   return {
     credential: {

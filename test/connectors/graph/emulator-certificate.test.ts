@@ -115,7 +115,7 @@ for (const engine of engines) {
           },
           { type: 'cli', id: null },
         ),
-        { code: 'invalid_input', field: 'certificateFile' },
+        { code: 'invalid_input', field: 'certificatePem' },
       );
     });
   });
