@@ -65,6 +65,8 @@ export class Outcome {
   seatCheck: SeatCheck | undefined;
   /** Whether the batch was rolled back as a dry run. */
   dryRun = false;
+  /** What a dry run could not foresee (see graphPreviewNotes). */
+  notes: string[] = [];
 
   emit(type: string, data: Record<string, unknown>, count?: keyof ChangeCounts): void {
     this.events.push({ type, data });

@@ -1,4 +1,5 @@
 import { isoNow } from '../clock.js';
+import { graphPreviewNotes } from '../connectors/graph/preview-notes.js';
 import { resolvePolicy, type Policy } from '../domain/policy/policy.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
@@ -31,6 +32,7 @@ export async function reconcileConnection(
   const dryRun = options.dryRun === true;
   let outcome = new Outcome();
   const rollback = new Error('dry run');
+  let applied: { kind: string; policy: Policy } | undefined;
   try {
     await runtime.store.transaction(async (trx) => {
       const connection = await getConnection(trx, connectionId, options.organizationId);
@@ -43,6 +45,7 @@ export async function reconcileConnection(
         now,
         onReject: 'record',
       };
+      applied = { kind: connection.kind, policy: ctx.policy };
       outcome = await reconcileAll(ctx);
       const seats = await checkSeats(ctx, outcome);
       if (dryRun) {
@@ -70,6 +73,8 @@ export async function reconcileConnection(
     });
   } catch (error) {
     if (error !== rollback) throw error;
+    if (applied?.kind === 'graph')
+      outcome.notes = await graphPreviewNotes(runtime.store.db, connectionId, applied.policy);
     return outcome;
   }
   if (outcome.events.length > 0)

@@ -105,6 +105,9 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
               connectionId: Type.String(),
               dryRun: Type.Boolean(),
               counts: Type.Record(Type.String(), Type.Integer()),
+              notes: Type.Array(Type.String(), {
+                description: 'What a dry run could not foresee (groups or Graph properties not read yet)',
+              }),
             },
             { title: 'ReconcileOutcome' },
           ),
@@ -118,7 +121,12 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         organizationId: organizationOf(request).id,
         actor: actorOf(request),
       });
-      return { connectionId: request.params.connectionId, dryRun, counts: { ...outcome.counts } };
+      return {
+        connectionId: request.params.connectionId,
+        dryRun,
+        counts: { ...outcome.counts },
+        notes: outcome.notes,
+      };
     },
   );
   app.post<ConnectionRequest>(

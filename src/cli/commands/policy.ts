@@ -154,6 +154,7 @@ function summary(outcome: Outcome) {
     counts: outcome.counts,
     errors: outcome.errors,
     ...(outcome.seatCheck === undefined ? {} : { seatCheck: outcome.seatCheck }),
+    ...(outcome.notes.length === 0 ? {} : { notes: outcome.notes }),
     changes: outcome.planned(),
   };
 }
@@ -179,6 +180,7 @@ function printOutcome(outcome: Outcome, json: boolean | undefined): void {
   }
   for (const error of outcome.errors)
     process.stdout.write(`error ${error.objectId} ${error.field ?? ''}: ${error.message}\n`);
+  for (const note of outcome.notes) process.stdout.write(`note: ${note}\n`);
 }
 
 function parseJson(text: string): unknown {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { updateConnectionPolicy } from '../../../src/store/connections.js';
+import { previewPolicy } from '../../../src/sync/policy-service.js';
 import { startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
 import { toRunSummary } from '../../../src/sync/runs/sync-runs.js';
 import { engines } from '../../support/engines.js';
@@ -166,6 +167,20 @@ for (const engine of engines) {
         partly.errors.map((error) => (error as { code?: string }).code),
         ['scope_group_not_found'],
       );
+    });
+    test('a policy preview says what it cannot foresee: groups and Graph properties not read yet', async () => {
+      const outcome = await previewPolicy(roster.runtime, connectionId, {
+        scope: { users: 'groups', groups: [{ name: 'Scope Successor' }, { name: 'Never Synced' }] },
+        attributeMapping: { jobTitle: 'officeLocation' },
+      });
+      assert.equal(outcome.dryRun, true);
+      assert.equal(outcome.notes.length, 2, outcome.notes.join('\n'));
+      assert.match(outcome.notes[0] ?? '', /has not read yet \("Never Synced"\)/);
+      assert.match(outcome.notes[1] ?? '', /not read so far \(officeLocation\)/);
+      const known = await previewPolicy(roster.runtime, connectionId, {
+        scope: { users: 'groups', groups: [{ name: 'scope successor' }] },
+      });
+      assert.deepEqual(known.notes, []);
     });
   });
 }

@@ -111,6 +111,8 @@ export interface ReconcileOutcome {
   connectionId: string;
   dryRun: boolean;
   counts: Record<string, number>;
+  /** What a dry run could not foresee: groups or Graph properties not read yet. */
+  notes: string[];
 }
 
 export const getPolicy = (id: string) => get<PolicyDocument>(connection(id, '/policy'));

@@ -61,6 +61,11 @@ export function ApplyPolicy(props: { connection: Connection; pending: boolean; o
         <div className="confirm" role="group" aria-label="Apply the policy">
           <p>Applying the saved policy to the users and groups {already}:</p>
           <CountList counts={preview.counts} dryRun empty="No changes." />
+          {preview.notes.map((note) => (
+            <Notice key={note} kind="warning">
+              {note}
+            </Notice>
+          ))}
           <button type="button" className="primary" disabled={busy} onClick={() => void apply.run()}>
             {apply.busy ? 'Applying…' : 'Apply'}
           </button>{' '}
