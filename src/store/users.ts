@@ -180,6 +180,7 @@ export async function listUsers(
   return query.orderBy('id').limit(options.limit).execute();
 }
 
+/** Every user of the organization, whatever its status; seats are counted by `checkSeatLimit`. */
 export async function countUsers(db: Executor, organizationId: string): Promise<number> {
   const row = await db
     .selectFrom('users')

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { isoNow } from '../clock.js';
 import { resolvePolicy } from '../domain/policy/policy.js';
+import { toUserView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection } from '../store/connections.js';
 import { appendEvents } from '../store/events.js';
+import type { UserRow } from '../store/schema.js';
+import { updateUser } from '../store/users.js';
 import { tryAcquireLease } from './runs/run-lease.js';
 import { applyChangesWithoutEvents } from './apply-changes.js';
 import type { Change } from './change.js';
 import type { ApplyContext } from './context.js';
 import { Outcome, type ChangeCounts } from './outcome.js';
+import { afterStatusChange, deletePlatformUser } from './user-effects.js';
 import { mergeOutcome } from './runs/apply-page.js';
 
 const pageSize = 500;
@@ -19,8 +23,9 @@ const pageSize = 500;
  * Removes a connection. What it brought leaves through the road first, as if the directory had
  * deleted it: its groups are deleted and its users go the way the policy's lifecycle sends
  * deleted users (deactivated, or deleted), with events and audit, so the host application hears
- * of it. A user another connection also brings stays, linked to that one. Then the connection,
- * its tokens, directory copy and sync history go. One transaction: all of it or none.
+ * of it. A user another connection also brings stays, handed over to that one; a deactivated user
+ * is released to the platform (`handOverUsers`). Then the connection, its tokens, directory copy
+ * and sync history go. One transaction: all of it or none.
  *
  * Refused while a sync of the connection runs (its lease is held); cancel the run first.
  */
@@ -64,6 +69,7 @@ export async function deleteConnection(
         mergeOutcome(total, page);
       }
     }
+    await handOverUsers(ctx, total);
     await appendEvents(trx, connection.organizationId, total.events, now);
     await appendAudit(
       trx,
@@ -86,4 +92,91 @@ export async function deleteConnection(
   });
   if (outcome.events.length > 0) runtime.eventBus.notify(organizationId);
   return { ...outcome.counts };
+}
+
+/**
+ * The users the connection still owns once its directory users are gone. One that another
+ * connection brings (linked from a directory user that connection has in scope) passes to it, so
+ * that connection's directory manages it from now on. The others are left behind: deleted, or
+ * deactivated as the lifecycle says, then released to the platform — local, with no owning
+ * connection, so admins can manage them — keeping their Entra object id, so that a connection
+ * to the same tenant later recognises and takes them over (`projectDirectoryUser`). Those include
+ * users whose directory object went earlier, and users only out of scope elsewhere, which
+ * `applyUserDelete` keeps because a directory user still links to them.
+ */
+async function handOverUsers(ctx: ApplyContext, outcome: Outcome): Promise<void> {
+  // No index serves the owner column: pages go on by id, so each row of the organization is read
+  // once rather than once per page.
+  for (let after = ''; ;) {
+    const users = await ctx.trx
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_id', '=', ctx.organizationId)
+      .where('source_connection_id', '=', ctx.connectionId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    const last = users.at(-1);
+    if (last === undefined) return;
+    after = last.id;
+    const heirs = await heirsOf(
+      ctx,
+      users.map((user) => user.id),
+    );
+    for (const user of users) {
+      const heir = heirs.get(user.id);
+      if (heir !== undefined) {
+        await setOwner(ctx, user, heir, outcome);
+      } else if (ctx.policy.lifecycle.onDelete === 'delete') {
+        await deletePlatformUser(ctx, user, outcome);
+      } else {
+        let left = user;
+        if (user.status !== 'inactive') {
+          left = { ...user, status: 'inactive', updated_at: ctx.now };
+          await updateUser(ctx.trx, ctx.organizationId, user.id, { status: 'inactive', updated_at: ctx.now });
+          await afterStatusChange(ctx, user, left, outcome);
+        }
+        await setOwner(ctx, left, { source: 'local', source_connection_id: null }, outcome);
+      }
+    }
+  }
+}
+
+type Owner = Pick<UserRow, 'source' | 'source_connection_id'>;
+
+/** For each user another connection brings, that connection (the first by id, when several do). */
+async function heirsOf(ctx: ApplyContext, userIds: readonly string[]): Promise<Map<string, Owner>> {
+  const rows = await ctx.trx
+    .selectFrom('directory_users')
+    .innerJoin('connections', 'connections.id', 'directory_users.connection_id')
+    .leftJoin('directory_user_policy', (join) =>
+      join
+        .onRef('directory_user_policy.connection_id', '=', 'directory_users.connection_id')
+        .onRef('directory_user_policy.directory_user_id', '=', 'directory_users.id'),
+    )
+    .select(['directory_users.user_id', 'directory_users.connection_id', 'connections.kind'])
+    .where('directory_users.organization_id', '=', ctx.organizationId)
+    .where('directory_users.user_id', 'in', userIds)
+    .where('directory_users.connection_id', '!=', ctx.connectionId)
+    // A directory user without policy state predates policy (0003-policy), which never left it out.
+    .where((eb) =>
+      eb.or([eb('directory_user_policy.in_scope', 'is', null), eb('directory_user_policy.in_scope', '=', 1)]),
+    )
+    .orderBy('directory_users.connection_id')
+    .execute();
+  const heirs = new Map<string, Owner>();
+  for (const row of rows) {
+    if (row.user_id !== null && !heirs.has(row.user_id)) {
+      heirs.set(row.user_id, { source: row.kind, source_connection_id: row.connection_id });
+    }
+  }
+  return heirs;
+}
+
+async function setOwner(ctx: ApplyContext, user: UserRow, owner: Owner, outcome: Outcome): Promise<void> {
+  const next: UserRow = { ...user, ...owner, updated_at: ctx.now };
+  await updateUser(ctx.trx, ctx.organizationId, user.id, { ...owner, updated_at: ctx.now });
+  const changed = user.source === owner.source ? ['connectionId'] : ['source', 'connectionId'];
+  outcome.emit('user.updated', { user: toUserView(next), changed }, 'usersUpdated');
 }

@@ -97,10 +97,13 @@ export async function projectDirectoryUser(
   }
   if (directoryUser.user_id !== user.id) await linkDirectoryUser(ctx, directoryUser.id, user.id);
 
-  const changed = changedColumns(user, columns);
+  const written: WrittenColumns = (await isUnowned(ctx, user))
+    ? { ...columns, source: ctx.connectorKind, source_connection_id: connectionId }
+    : columns;
+  const changed = changedColumns(user, written);
   if (changed.length > 0) {
-    const next: UserRow = { ...user, ...columns, updated_at: ctx.now };
-    await updateUser(trx, organizationId, user.id, { ...columns, updated_at: ctx.now });
+    const next: UserRow = { ...user, ...written, updated_at: ctx.now };
+    await updateUser(trx, organizationId, user.id, { ...written, updated_at: ctx.now });
     prefetch?.wroteUser(user, next);
     const fieldChanges = changed.filter((column) => column !== 'status');
     if (fieldChanges.length > 0) {
@@ -112,6 +115,45 @@ export async function projectDirectoryUser(
   if (previous?.inScope === false || directoryUser.user_id !== user.id) {
     await joinPlatformGroups(ctx, directoryUser.id, user.id, outcome);
   }
+}
+
+/**
+ * Whether nobody manages the user: a deleted connection released it (local, keeping its Entra
+ * object id so a later connection recognises it), or it still names a connection that is gone (one
+ * deleted before deletion released users). The connection that brings it takes it over; a user
+ * another live connection owns stays that connection's.
+ */
+async function isUnowned(ctx: ApplyContext, user: UserRow): Promise<boolean> {
+  if (user.source_connection_id === ctx.connectionId) return false;
+  if (user.source === 'local') return user.external_id !== null;
+  if (user.source_connection_id === null) return true;
+  return !(await connectionExists(ctx, user.source_connection_id));
+}
+
+/**
+ * Connections known to exist, per transaction: a page of users another connection owns asks about
+ * the same one again and again. None is deleted while a transaction projects users.
+ */
+const knownConnections = new WeakMap<object, Map<string, boolean>>();
+
+async function connectionExists(ctx: ApplyContext, connectionId: string): Promise<boolean> {
+  let known = knownConnections.get(ctx.trx);
+  if (known === undefined) {
+    known = new Map<string, boolean>();
+    knownConnections.set(ctx.trx, known);
+  }
+  let exists = known.get(connectionId);
+  if (exists === undefined) {
+    const row = await ctx.trx
+      .selectFrom('connections')
+      .select('id')
+      .where('id', '=', connectionId)
+      .where('organization_id', '=', ctx.organizationId)
+      .executeTakeFirst();
+    exists = row !== undefined;
+    known.set(connectionId, exists);
+  }
+  return exists;
 }
 
 /**
@@ -231,8 +273,16 @@ function userColumns(fields: PlatformUserFields, status: UserRow['status']): Use
   };
 }
 
-function changedColumns(before: UserRow, after: UserColumns): string[] {
-  return (Object.keys(after) as (keyof UserColumns)[])
+/** The mapped columns, and the owner when the connection takes the user over. */
+type WrittenColumns = UserColumns & Partial<Pick<UserRow, 'source' | 'source_connection_id'>>;
+
+/** The changed columns by their names in the user view (`connectionId` for the owner). */
+function changedColumns(before: UserRow, after: WrittenColumns): string[] {
+  return (Object.keys(after) as (keyof WrittenColumns)[])
     .filter((column) => column !== 'email_key' && before[column] !== after[column])
-    .map((column) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
+    .map((column) =>
+      column === 'source_connection_id'
+        ? 'connectionId'
+        : column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+    );
 }

@@ -1,4 +1,5 @@
 import { RosterError } from '../errors.js';
+import type { Executor } from '../store/database.js';
 import { getOrganizationSettings } from '../store/organization-settings.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome, SeatCheck } from './outcome.js';
@@ -14,12 +15,14 @@ export class SeatLimitError extends RosterError {
   /** How many users the batch would have imported (created or reactivated). */
   readonly wouldImport: number;
 
-  constructor(check: SeatCheck) {
+  /** `message` replaces the sync's wording, for a caller whose change is not an import (the REST API). */
+  constructor(check: SeatCheck, message?: string) {
     super(
       'seat_limit_exceeded',
-      `This change would import ${check.wouldImport} user(s), above the organization's seat limit of ` +
-        `${check.seatLimit} (${check.seatsUsed} seats needed); nothing was applied. ` +
-        "Raise the seat limit or narrow the policy's scope.",
+      message ??
+        `This change would import ${check.wouldImport} user(s), above the organization's seat limit of ` +
+          `${check.seatLimit} (${check.seatsUsed} seats needed); nothing was applied. ` +
+          "Raise the seat limit or narrow the policy's scope.",
       { field: 'seatLimit' },
     );
     this.name = 'SeatLimitError';
@@ -33,23 +36,38 @@ export class SeatLimitError extends RosterError {
 export async function checkSeats(ctx: ApplyContext, outcome: Outcome): Promise<SeatCheck | undefined> {
   const wouldImport = outcome.counts.usersCreated + outcome.counts.usersReactivated;
   if (wouldImport === 0) return undefined;
-  const { seatLimit } = await getOrganizationSettings(ctx.trx, ctx.organizationId);
+  const check = await checkSeatLimit(ctx.trx, ctx.organizationId, wouldImport);
+  if (check !== undefined) outcome.seatCheck = check;
+  return check;
+}
+
+/**
+ * The seats held once the caller's transaction has written its users, against the organization's
+ * limit (undefined without one). Every path that adds seats — a sync batch, a local user created or
+ * reactivated through the API — calls this after writing and before committing, so they all count
+ * alike and one that ends above the limit can roll back.
+ */
+export async function checkSeatLimit(
+  trx: Executor,
+  organizationId: string,
+  wouldImport: number,
+): Promise<SeatCheck | undefined> {
+  const { seatLimit } = await getOrganizationSettings(trx, organizationId);
   if (typeof seatLimit !== 'number') return undefined;
-  // Lock the organization row before counting, so two batches on PostgreSQL cannot both squeeze
-  // under the limit; on SQLite the single writer already serialises them and this is a no-op.
-  await ctx.trx
+  // Lock the organization row before counting, so two writers on PostgreSQL cannot both squeeze
+  // under the limit (the later one counts after the earlier commits); on SQLite the single writer
+  // already serialises them and this is a no-op.
+  await trx
     .updateTable('organizations')
     .set((eb) => ({ event_seq: eb.ref('event_seq') }))
-    .where('id', '=', ctx.organizationId)
+    .where('id', '=', organizationId)
     .execute();
-  const row = await ctx.trx
+  const row = await trx
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('organization_id', '=', ctx.organizationId)
+    .where('organization_id', '=', organizationId)
     .where('status', 'in', ['active', 'pending'])
     .executeTakeFirstOrThrow();
   const seatsUsed = Number(row.count);
-  const check: SeatCheck = { seatLimit, seatsUsed, wouldImport, exceeded: seatsUsed > seatLimit };
-  outcome.seatCheck = check;
-  return check;
+  return { seatLimit, seatsUsed, wouldImport, exceeded: seatsUsed > seatLimit };
 }

@@ -8,9 +8,10 @@ import { appendAudit, type Actor } from '../../store/audit.js';
 import { findConnection } from '../../store/connections.js';
 import type { Executor } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/events.js';
-import { getOrganizationSettings } from '../../store/organization-settings.js';
 import type { UserRow } from '../../store/schema.js';
-import { countUsers, findUser, insertUser, updateUser } from '../../store/users.js';
+import { findUser, insertUser, updateUser } from '../../store/users.js';
+import type { SeatCheck } from '../../sync/outcome.js';
+import { SeatLimitError, checkSeatLimit } from '../../sync/seat-guard.js';
 
 /**
  * Admin changes to users through the API: create local users, edit them, deactivate and
@@ -62,14 +63,13 @@ export async function createLocalUser(
     updated_at: now,
   };
   return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
-    const { seatLimit } = await getOrganizationSettings(trx, organizationId);
-    if (typeof seatLimit === 'number' && (await countUsers(trx, organizationId)) >= seatLimit) {
-      throw new RosterError(
-        'seat_limit_exceeded',
-        `The organization has reached its seat limit of ${seatLimit} users`,
-      );
-    }
     await insertUser(trx, row);
+    // Active and pending users both hold a seat: a new user always takes one.
+    await assertWithinSeatLimit(
+      trx,
+      organizationId,
+      (check) => `The organization has reached its seat limit of ${check.seatLimit} users`,
+    );
     const view = toUserView(row);
     return {
       view,
@@ -94,7 +94,7 @@ export async function editUser(
       .filter(([, value]) => value !== undefined)
       .map(([name]) => name);
     assertEditable(user, { fields });
-    const changes: Partial<UserRow> = {};
+    const changes: Partial<UserRow> = releaseOf(user);
     if (input.email !== undefined) {
       changes.email = checkEmail(input.email);
       changes.email_key = changes.email.toLowerCase();
@@ -112,7 +112,11 @@ export async function editUser(
     if (changed.length === 0) return { view: before, events: [], action: undefined, before };
     await updateUser(trx, organizationId, userId, { ...changes, updated_at: now });
     const view = toUserView({ ...user.row, ...changes, updated_at: now });
-    const names = changed.map((column) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
+    const names = changed.map((column) =>
+      column === 'source_connection_id'
+        ? 'connectionId'
+        : column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+    );
     return {
       view,
       events: [{ type: 'user.updated', data: { user: view, changed: names } }],
@@ -135,8 +139,18 @@ export async function setUserStatus(
     assertEditable(user, { status });
     const before = toUserView(user.row);
     if (user.row.status === status) return { view: before, events: [], action: undefined, before };
-    await updateUser(trx, organizationId, userId, { status, updated_at: now });
-    const view = toUserView({ ...user.row, status, updated_at: now });
+    const changes: Partial<UserRow> = { ...releaseOf(user), status, updated_at: now };
+    await updateUser(trx, organizationId, userId, changes);
+    if (user.row.status === 'inactive') {
+      await assertWithinSeatLimit(
+        trx,
+        organizationId,
+        (check) =>
+          `Reactivating ${user.row.email} would pass the organization's seat limit of ${check.seatLimit} ` +
+          `users (${check.seatsUsed} seats needed); nothing was changed`,
+      );
+    }
+    const view = toUserView({ ...user.row, ...changes });
     const type = status === 'inactive' ? 'user.deactivated' : 'user.reactivated';
     return { view, events: [{ type, data: { user: view } }], action: type, before };
   });
@@ -189,15 +203,37 @@ async function lockableUser(trx: Executor, organizationId: string, userId: strin
   const connection = row.source_connection_id
     ? await findConnection(trx, row.source_connection_id)
     : undefined;
+  // Deleting a connection releases its users; one it left owned (before that was so) has no
+  // directory to manage it any more, and is the platform's like a released one.
+  const orphaned = row.source !== 'local' && connection === undefined;
   return {
     row,
+    orphaned,
     lockable: {
-      source: row.source,
+      source: orphaned ? ('local' as const) : row.source,
       connectionId: row.source_connection_id,
       connectionName: connection?.name,
       email: row.email,
     },
   };
+}
+
+/** An orphaned user changed by an admin becomes a local user, as a deleted connection leaves it. */
+function releaseOf(user: Awaited<ReturnType<typeof lockableUser>>): Partial<UserRow> {
+  return user.orphaned ? { source: 'local', source_connection_id: null } : {};
+}
+
+/**
+ * The sync's seat rule (`checkSeatLimit`), checked after the write so the count includes it; the
+ * throw rolls the write back.
+ */
+async function assertWithinSeatLimit(
+  trx: Executor,
+  organizationId: string,
+  message: (check: SeatCheck) => string,
+): Promise<void> {
+  const check = await checkSeatLimit(trx, organizationId, 1);
+  if (check?.exceeded === true) throw new SeatLimitError(check, message(check));
 }
 
 /** The policy's lock, with the owning connection added to the error for the problem details. */
