@@ -5,15 +5,19 @@ import { RosterError } from '../errors.js';
 import { deleteDirectoryGroup, getDirectoryGroup, saveDirectoryGroup } from '../store/directory.js';
 import { deleteGroup, findGroup, insertGroup, renameGroup } from '../store/groups.js';
 import type { GroupRow } from '../store/schema.js';
+import { findMirrorOfEntraGroup, otherProjectingConnection } from '../store/shared-groups.js';
 import { applyMembersClear, projectExistingMembers, redecideGroupMembers } from './apply-members.js';
 import type { DirectoryGroupInput } from './change.js';
 import type { ApplyContext } from './context.js';
 import { findGroupMapping, resolveMappedGroup } from './group-mapping.js';
+import { otherConnections } from './other-connections.js';
 import type { Outcome } from './outcome.js';
 
 /**
  * A directory group becomes: the platform group its mapping names; a mirrored platform group of
- * its own (unmapped, `groups.unmapped: mirror`); or nothing (`ignore`).
+ * its own (unmapped, `groups.unmapped: mirror`); or nothing (`ignore`). The same Entra group
+ * reached through two connections of the organization has one mirror: the connection that made it
+ * owns it (renames it), the other shares it, and it passes to the other when the owner lets go.
  */
 export async function applyGroupUpsert(
   ctx: ApplyContext,
@@ -27,12 +31,14 @@ export async function applyGroupUpsert(
     externalId: input.externalId,
     displayName: input.displayName,
   });
+  const entraId = entraIdOf(ctx, input);
   const previous = existing?.group_id ? existing.group_id : null;
-  const previousMirror = previous !== null && (await isMirrorOf(ctx, previous));
+  const previousMirror = previous !== null && (await isMirrorOf(ctx, previous, entraId));
   let groupId: string | null;
   if (mapped) groupId = await resolveMappedGroup(ctx, mapped, outcome);
   else if (ctx.policy.groups.unmapped === 'ignore') groupId = null;
-  else groupId = previousMirror ? previous : newId();
+  else if (previousMirror) groupId = previous;
+  else groupId = (await sharedMirror(ctx, entraId)) ?? newId();
 
   await saveDirectoryGroup(
     trx,
@@ -110,25 +116,78 @@ export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: O
     externalId: existing.external_id,
     displayName: existing.display_name,
   });
-  // Members leave first, so auto-remove, scope and role rules see the group go.
-  if (mapped || policyReadsGroups(ctx.policy)) await applyMembersClear(ctx, id, outcome);
+  const entraId = entraIdOf(ctx, { id, externalId: existing.external_id });
+  let mirror: string | null = null;
+  if (existing.group_id && !mapped && (await isMirrorOf(ctx, existing.group_id, entraId))) {
+    mirror = existing.group_id;
+  }
+  // Members leave first, so auto-remove, scope and role rules see the group go; from a mirror
+  // another connection keeps, those only this connection brought leave.
+  const shared = mirror !== null && (await heirOf(ctx, mirror)) !== undefined;
+  if (mapped || policyReadsGroups(ctx.policy) || shared) await applyMembersClear(ctx, id, outcome);
   await deleteDirectoryGroup(trx, connectionId, id);
   // Only a group this connection mirrored goes away with it; mapped platform groups stay.
-  if (!existing.group_id || mapped || !(await isMirrorOf(ctx, existing.group_id))) return;
-  await deleteMirror(ctx, existing.group_id, outcome);
+  if (mirror !== null) await deleteMirror(ctx, mirror, outcome);
 }
 
+/** Another connection whose directory group projects onto the platform group too. */
+async function heirOf(ctx: ApplyContext, groupId: string) {
+  const others = await otherConnections(ctx);
+  return others.length === 0 ? undefined : otherProjectingConnection(ctx.trx, others, groupId);
+}
+
+/**
+ * A mirror this connection lets go of is deleted, unless another connection's directory group
+ * still projects onto it: then that connection takes it over.
+ */
 async function deleteMirror(ctx: ApplyContext, groupId: string, outcome: Outcome): Promise<void> {
   const group = await findGroup(ctx.trx, ctx.organizationId, groupId);
   if (!group) return;
-  await deleteGroup(ctx.trx, ctx.organizationId, group.id);
-  outcome.emit('group.deleted', { group: toGroupView(group) }, 'groupsDeleted');
+  const heir = await heirOf(ctx, groupId);
+  if (heir === undefined) {
+    await deleteGroup(ctx.trx, ctx.organizationId, group.id);
+    outcome.emit('group.deleted', { group: toGroupView(group) }, 'groupsDeleted');
+    return;
+  }
+  if (group.source_connection_id !== ctx.connectionId) return;
+  await ctx.trx
+    .updateTable('groups')
+    .set({ source: heir.kind, source_connection_id: heir.id, updated_at: ctx.now })
+    .where('organization_id', '=', ctx.organizationId)
+    .where('id', '=', groupId)
+    .execute();
+  const view = toGroupView({
+    ...group,
+    source: heir.kind,
+    source_connection_id: heir.id,
+    updated_at: ctx.now,
+  });
+  outcome.emit('group.updated', { group: view, changed: ['source', 'connectionId'] }, 'groupsUpdated');
 }
 
-/** A platform group this connection created as a mirror: its own source, and no mapping's target. */
-async function isMirrorOf(ctx: ApplyContext, groupId: string): Promise<boolean> {
+/** The Entra object id of a directory group: Graph's id; what Entra sends as SCIM `externalId`. */
+function entraIdOf(ctx: ApplyContext, group: { id: string; externalId: string | null }): string | null {
+  return ctx.connectorKind === 'graph' ? group.id : group.externalId;
+}
+
+/** Another connection's mirror of the same Entra group, to share rather than duplicate. */
+async function sharedMirror(ctx: ApplyContext, entraId: string | null): Promise<string | undefined> {
+  if (entraId === null) return undefined;
+  const others = await otherConnections(ctx);
+  const found = await findMirrorOfEntraGroup(ctx.trx, ctx.organizationId, others, entraId);
+  return found !== undefined && (await isMirrorOf(ctx, found, entraId)) ? found : undefined;
+}
+
+/**
+ * A mirror of this directory group: a platform group a connection created (this one, or another
+ * for the same Entra group), that no mapping of this policy targets.
+ */
+async function isMirrorOf(ctx: ApplyContext, groupId: string, entraId: string | null): Promise<boolean> {
   const group = await findGroup(ctx.trx, ctx.organizationId, groupId);
-  if (!group || group.source_connection_id !== ctx.connectionId) return false;
+  if (!group || group.source_connection_id === null) return false;
+  const mine =
+    group.source_connection_id === ctx.connectionId || (entraId !== null && group.external_id === entraId);
+  if (!mine) return false;
   return !ctx.policy.groups.mappings.some(
     (mapping) =>
       ('id' in mapping.platformGroup && mapping.platformGroup.id === groupId) ||

@@ -9,9 +9,11 @@ import {
   pageDirectoryMembers,
 } from '../store/directory.js';
 import { addGroupMembers, removeGroupMembers } from '../store/groups.js';
+import { platformUsersReachingViaOthers } from '../store/shared-groups.js';
 import type { DirectoryMemberRef } from './change.js';
 import type { ApplyContext } from './context.js';
 import { autoRemoves, findGroupMapping } from './group-mapping.js';
+import { otherConnections } from './other-connections.js';
 import type { Outcome } from './outcome.js';
 import { projectDirectoryUser } from './project-user.js';
 import { affectedUsers } from './user-groups.js';
@@ -78,10 +80,16 @@ export async function applyMembersRemove(
       const users = present.filter((id) => types.get(id) === 'user');
       // A user still in another directory group that projects onto the same platform group stays.
       const kept = await stillReachPlatformGroup(trx, connectionId, platformGroupId, users);
-      const userIds = await platformUsersOf(
+      let userIds = await platformUsersOf(
         ctx,
         users.filter((id) => !kept.has(id)),
       );
+      // ...or through another connection's copy of the group (two connections to one tenant).
+      const others = await otherConnections(ctx);
+      if (others.length > 0 && userIds.length > 0) {
+        const elsewhere = await platformUsersReachingViaOthers(trx, others, platformGroupId, userIds);
+        userIds = userIds.filter((id) => !elsewhere.has(id));
+      }
       for (const userId of await removeGroupMembers(trx, platformGroupId, userIds, now)) {
         outcome.emit('group.member_removed', { groupId: platformGroupId, userId }, 'membershipsRemoved');
       }
