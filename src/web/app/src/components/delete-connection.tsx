@@ -73,7 +73,7 @@ function deleteQuestion(c: Connection, onDelete: 'delete' | 'deactivate'): strin
     c.kind === 'scim'
       ? "Its tokens stop working, so Entra's provisioning to its Tenant URL fails from then on."
       : 'Its schedule and its sync history go too.';
-  return `Delete “${c.name}”? Its groups are deleted, and ${users}. A user another connection also brings stays, linked to that one. The platform is told of each change. ${after} This cannot be undone.`;
+  return `Delete “${c.name}”? Its groups are deleted, and ${users}. A user or group another connection also brings passes to that one; users left deactivated become local, for you to manage. The platform is told of each change. ${after} This cannot be undone.`;
 }
 
 /** Integrations' notice after a delete: which connection, and what it took along. */
