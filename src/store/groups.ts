@@ -39,6 +39,21 @@ export async function renameGroup(
     .execute();
 }
 
+/** Sets a group's own columns (a mirror following its directory group). */
+export async function updateGroup(
+  db: Executor,
+  organizationId: string,
+  groupId: string,
+  changes: Partial<Pick<GroupRow, 'display_name' | 'external_id' | 'updated_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set(changes)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', groupId)
+    .execute();
+}
+
 export async function deleteGroup(db: Executor, organizationId: string, groupId: string): Promise<void> {
   await db.deleteFrom('group_members').where('group_id', '=', groupId).execute();
   await db

@@ -3,7 +3,7 @@ import { policyReadsGroups } from '../domain/policy/evaluate-scope.js';
 import { toGroupView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
 import { deleteDirectoryGroup, getDirectoryGroup, saveDirectoryGroup } from '../store/directory.js';
-import { deleteGroup, findGroup, insertGroup, renameGroup } from '../store/groups.js';
+import { deleteGroup, findGroup, insertGroup, updateGroup } from '../store/groups.js';
 import type { GroupRow } from '../store/schema.js';
 import { findMirrorOfEntraGroup, otherProjectingConnection } from '../store/shared-groups.js';
 import { applyMembersClear, projectExistingMembers, redecideGroupMembers } from './apply-members.js';
@@ -81,6 +81,7 @@ async function projectPlatformGroup(
 ): Promise<void> {
   const { trx, organizationId, connectionId, now } = ctx;
   const group = await findGroup(trx, organizationId, groupId);
+  const externalId = entraIdOf(ctx, input);
   if (!group) {
     const row: GroupRow = {
       id: groupId,
@@ -88,23 +89,28 @@ async function projectPlatformGroup(
       display_name: input.displayName,
       source: ctx.connectorKind,
       source_connection_id: connectionId,
-      external_id: input.externalId ?? (ctx.connectorKind === 'graph' ? input.id : null),
+      external_id: externalId,
       member_count: 0,
       created_at: now,
       updated_at: now,
     };
     await insertGroup(trx, row);
     outcome.emit('group.created', { group: toGroupView(row) }, 'groupsCreated');
-  } else if (
-    !mapped &&
-    group.source_connection_id === connectionId &&
-    group.display_name !== input.displayName
-  ) {
-    // A mapped platform group keeps its own name; only a mirror follows the directory's.
-    await renameGroup(trx, organizationId, group.id, input.displayName, now);
-    const view = toGroupView({ ...group, display_name: input.displayName, updated_at: now });
-    outcome.emit('group.updated', { group: view, changed: ['displayName'] }, 'groupsUpdated');
+    return;
   }
+  // A mapped platform group keeps its own name; only a mirror follows the directory's: its name,
+  // and its Entra object id (Entra may set a SCIM group's externalId after creating it).
+  if (mapped || group.source_connection_id !== connectionId) return;
+  const changes: Partial<Pick<GroupRow, 'display_name' | 'external_id'>> = {};
+  if (group.display_name !== input.displayName) changes.display_name = input.displayName;
+  if (externalId !== null && group.external_id !== externalId) changes.external_id = externalId;
+  if (Object.keys(changes).length === 0) return;
+  await updateGroup(trx, organizationId, group.id, { ...changes, updated_at: now });
+  const view = toGroupView({ ...group, ...changes, updated_at: now });
+  const changed = Object.keys(changes).map((column) =>
+    column === 'display_name' ? 'displayName' : 'externalId',
+  );
+  outcome.emit('group.updated', { group: view, changed }, 'groupsUpdated');
 }
 
 export async function applyGroupDelete(ctx: ApplyContext, id: string, outcome: Outcome): Promise<void> {

@@ -97,9 +97,15 @@ export async function projectDirectoryUser(
   }
   if (directoryUser.user_id !== user.id) await linkDirectoryUser(ctx, directoryUser.id, user.id);
 
-  const written: WrittenColumns = (await isUnowned(ctx, user))
+  const takeOver = await isUnowned(ctx, user);
+  let written: WrittenColumns = takeOver
     ? { ...columns, source: ctx.connectorKind, source_connection_id: connectionId }
     : columns;
+  // The owner's Entra object id follows the source: Entra may set a SCIM user's externalId after
+  // creating it (match on userName, then PATCH externalId), and joins across connections use it.
+  if ((takeOver || user.source_connection_id === connectionId) && objectId && objectId !== user.external_id) {
+    written = { ...written, external_id: objectId };
+  }
   const changed = changedColumns(user, written);
   if (changed.length > 0) {
     const next: UserRow = { ...user, ...written, updated_at: ctx.now };
@@ -273,8 +279,8 @@ function userColumns(fields: PlatformUserFields, status: UserRow['status']): Use
   };
 }
 
-/** The mapped columns, and the owner when the connection takes the user over. */
-type WrittenColumns = UserColumns & Partial<Pick<UserRow, 'source' | 'source_connection_id'>>;
+/** The mapped columns, the owner when the connection takes the user over, and its object id. */
+type WrittenColumns = UserColumns & Partial<Pick<UserRow, 'source' | 'source_connection_id' | 'external_id'>>;
 
 /** The changed columns by their names in the user view (`connectionId` for the owner). */
 function changedColumns(before: UserRow, after: WrittenColumns): string[] {
