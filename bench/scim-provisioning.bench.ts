@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonClient } from './support/json-client.js';
+import { measurePatchFloor } from './support/patch-floor.js';
 import { runPhase, type PhaseResult } from './support/load.js';
 import { startRosterProcess } from './support/roster-process.js';
 
@@ -102,6 +103,24 @@ async function main(): Promise<void> {
       );
     }),
   );
+  // What storing those PATCHes' rows alone costs (SQLite, the target's engine): the least p50 the
+  // schema allows at 16 in flight, before HTTP, JSON or any of Roster's code (support/patch-floor.ts).
+  const floor =
+    engine === 'sqlite'
+      ? await measurePatchFloor(path.join(dataDir, 'roster.sqlite'), groupIds, inFlight)
+      : undefined;
+  if (floor !== undefined) {
+    results.push({
+      phase: `groups: PATCH Add 100 members, storage floor (bare inserts, ${inFlight} per commit; p50 = ${inFlight} × per PATCH)`,
+      requests: floor.patches,
+      seconds: round(floor.seconds),
+      requestsPerSecond: Math.round(floor.patches / floor.seconds),
+      p50Ms: round(floor.impliedP50Ms),
+      p95Ms: 0,
+      p99Ms: 0,
+      errors: 0,
+    });
+  }
   // The same PATCH alone: what one costs without 15 others queued ahead of it on the one writer.
   const solo = String(
     (await call('POST', '/Groups', { displayName: 'One at a time', externalId: 'g-solo' })).body.id,
@@ -177,6 +196,9 @@ async function main(): Promise<void> {
     userCount,
     largeGroupSize,
     peakRssMb,
+    ...(floor === undefined
+      ? {}
+      : { patchFloorMsPerPatch: round(floor.msPerPatch), patchFloorP50Ms: round(floor.impliedP50Ms) }),
     date: new Date().toISOString(),
     notes: 'load generator on the same 2 cores (node:http, keep-alive); Roster from the build',
     results,
@@ -184,6 +206,10 @@ async function main(): Promise<void> {
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(`bench/results/scim-${engine}.json`, `${JSON.stringify(output, null, 2)}\n`);
   console.log(JSON.stringify(output, null, 2));
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 await main();
