@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase,
-  type Transaction,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
 import { StableInListsPlugin } from './statement-shapes.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -81,7 +75,7 @@ function openSqlite(options: StoreOptions): Store {
   // SQLite's own checkpoint stays as a safety net, should the worker fall behind.
   if (checkpointer !== undefined) sqlite.pragma('wal_autocheckpoint = 16384');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new StableInListsPlugin()],
   });
   const groupCommit = new SqliteGroupCommit(db, { afterCommit: () => checkpointer?.afterCommit() });
