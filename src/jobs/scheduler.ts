@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { GraphSettings } from '../connectors/graph/graph-settings.js';
 import type { Runtime } from '../runtime.js';
 import { releaseLease, tryAcquireLease } from '../sync/runs/run-lease.js';
-import { cancelSyncRun, markInterrupted, startLeasedRun } from '../sync/runs/start-sync-run.js';
+import {
+  cancelSyncRun,
+  closeOrphanedRuns,
+  markInterrupted,
+  startLeasedRun,
+} from '../sync/runs/start-sync-run.js';
 import { insertSyncRun } from '../sync/runs/sync-runs.js';
 
 /**
@@ -26,6 +31,8 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
   let ticking: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
+      // Runs whose process died (a killed `roster sync`, a crashed server) are closed first.
+      await closeOrphanedRuns(runtime);
       for (const connection of await dueConnections(runtime)) {
         if (stopped) return;
         const started = await startIfDue(

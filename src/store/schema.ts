@@ -200,6 +200,8 @@ export interface SyncRunTable {
   counts: Generated<string>;
   errors: Generated<string>;
   progress: Generated<string>;
+  /** `host:pid` of the process that queued the run and runs it (null for runs before 0008). */
+  holder: string | null;
 }
 
 /** One row per connection while a run holds it; an expired row may be taken over. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config.js';
@@ -10,7 +11,16 @@ import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { listAudit } from '../../src/store/audit.js';
 import { readEvents } from '../../src/store/events.js';
 import { createOrganization } from '../../src/store/organizations.js';
-import { listSyncRuns, startSyncRun, waitForSyncRun } from '../../src/sync/runs/start-sync-run.js';
+import { processHolder } from '../../src/sync/runs/run-lease.js';
+import {
+  closeOrphanedRuns,
+  getSyncRun,
+  listSyncRuns,
+  startSyncRun,
+  stopLocalRuns,
+  waitForSyncRun,
+} from '../../src/sync/runs/start-sync-run.js';
+import { insertSyncRun } from '../../src/sync/runs/sync-runs.js';
 import { engines } from '../support/engines.js';
 import { startTestRoster, type TestRoster } from '../support/roster.js';
 
@@ -114,6 +124,57 @@ for (const engine of engines) {
       assert.equal(events.length, 1);
       assert.equal(events[0]?.data.connectionId, connectionId);
       assert.ok(Number(events[0]?.data.daysLeft) <= 10);
+    });
+    test('runs whose process is gone are closed; a started one gets its sync.failed', async () => {
+      const dead = `${os.hostname()}:${2 ** 22 + 12345}`;
+      const now = new Date().toISOString();
+      const insert = async (status: 'queued' | 'running', holder: string) => {
+        const run = await insertSyncRun(roster.runtime.store.db, {
+          organizationId,
+          connectionId,
+          trigger: 'manual',
+          dryRun: false,
+          full: false,
+          now,
+          status,
+        });
+        await roster.runtime.store.db
+          .updateTable('sync_runs')
+          .set({ holder })
+          .where('id', '=', run.id)
+          .execute();
+        return run.id;
+      };
+      const orphanRunning = await insert('running', dead);
+      const orphanQueued = await insert('queued', dead);
+      const alive = await insert('queued', processHolder);
+      await closeOrphanedRuns(roster.runtime);
+      const status = async (id: string) => (await getSyncRun(roster.runtime, id)).status;
+      assert.equal(await status(orphanRunning), 'failed');
+      assert.equal(await status(orphanQueued), 'failed');
+      assert.equal(await status(alive), 'queued');
+      assert.match(JSON.stringify((await getSyncRun(roster.runtime, orphanQueued)).errors), /"interrupted"/);
+      const failed = await readEvents(roster.runtime.store.db, organizationId, {
+        limit: 1000,
+        types: ['sync.failed'],
+      });
+      assert.deepEqual(
+        failed.map((event) => (event.data.run as { id: string }).id),
+        [orphanRunning],
+      );
+      await roster.runtime.store.db
+        .updateTable('sync_runs')
+        .set({ status: 'cancelled' })
+        .where('id', '=', alive)
+        .execute();
+    });
+
+    test('stopping the server cancels the runs it started and waits for them', async () => {
+      const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'api', full: true });
+      await stopLocalRuns(roster.runtime);
+      const run = await getSyncRun(roster.runtime, runId);
+      assert.ok(['cancelled', 'succeeded'].includes(run.status), run.status);
+      assert.notEqual(run.finishedAt, null);
     });
   });
 }

@@ -4,6 +4,7 @@ import { startWebhookWorker } from '../../events/webhooks/webhook-worker.js';
 import { startScheduler } from '../../jobs/index.js';
 import { openRuntime } from '../../runtime.js';
 import { startPolicyWorker } from '../../sync/policy-worker.js';
+import { stopLocalRuns } from '../../sync/runs/start-sync-run.js';
 import { configOverrides } from '../context.js';
 
 export function registerServeCommand(program: Command): void {
@@ -23,6 +24,8 @@ export function registerServeCommand(program: Command): void {
       const policy = startPolicyWorker(runtime);
       const shutdown = async () => {
         await scheduler.stop();
+        // Runs started through the API stop at their next page too, before the database closes.
+        await stopLocalRuns(runtime);
         await webhooks.stop();
         await policy.stop();
         await app.close();

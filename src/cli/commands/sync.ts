@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { PullProgress } from '../../connectors/graph/pull-session.js';
-import { listSyncRuns, startSyncRun, waitForSyncRun } from '../../sync/runs/start-sync-run.js';
+import { cancelSyncRun, listSyncRuns, startSyncRun, waitForSyncRun } from '../../sync/runs/start-sync-run.js';
 import { toRunSummary } from '../../sync/runs/sync-runs.js';
 import { printJson, printTable, withRuntime } from '../context.js';
 
@@ -26,7 +26,17 @@ export function registerSyncCommands(program: Command): void {
             dryRun: options.dryRun ?? false,
             hooks: onProgress === undefined ? {} : { onProgress },
           });
-          return waitForSyncRun(runtime, runId);
+          // Ctrl-C cancels the run (it stops at its next page and its record says so) rather than
+          // leaving it queued or running behind a process that is gone; a second one kills.
+          const cancel = () => void cancelSyncRun(runtime, runId).catch(() => undefined);
+          process.once('SIGINT', cancel);
+          process.once('SIGTERM', cancel);
+          try {
+            return await waitForSyncRun(runtime, runId);
+          } finally {
+            process.off('SIGINT', cancel);
+            process.off('SIGTERM', cancel);
+          }
         });
         if (onProgress) process.stderr.write('\n');
         const summary = toRunSummary(run);

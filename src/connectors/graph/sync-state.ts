@@ -39,6 +39,18 @@ export async function saveSyncState(
     .execute();
 }
 
+/**
+ * Drops the stored deltaLinks, so every round from now on is full until one completes: how a full
+ * run asked for stays asked for when it is cut short. A round in progress still resumes.
+ */
+export async function forgetDeltaLinks(db: Executor, connectionId: string): Promise<void> {
+  await db
+    .updateTable('graph_sync_state')
+    .set({ delta_link: null })
+    .where('connection_id', '=', connectionId)
+    .execute();
+}
+
 /** Records what a full round saw; replays and repeats across pages are harmless. */
 export async function markSeen(
   db: Executor,

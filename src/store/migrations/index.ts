@@ -6,6 +6,7 @@ import * as eventsApi from './0004-events-api.js';
 import * as sso from './0005-sso.js';
 import * as membershipMemberIndex from './0006-membership-member-index.js';
 import * as policyPending from './0007-policy-pending.js';
+import * as syncRunHolder from './0008-sync-run-holder.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-sso': sso,
   '0006-membership-member-index': membershipMemberIndex,
   '0007-policy-pending': policyPending,
+  '0008-sync-run-holder': syncRunHolder,
 };
 
 export const migrationProvider: MigrationProvider = {

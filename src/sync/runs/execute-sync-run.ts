@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { forgetDeltaLinks } from '../../connectors/graph/sync-state.js';
 import { isoNow } from '../../clock.js';
 import { openGraphConnection } from '../../connectors/graph/graph-connections.js';
 import { GraphError } from '../../connectors/graph/graph-error.js';
@@ -206,6 +207,9 @@ export async function executeLeasedRun(
         runtime.eventBus.notify(run.organizationId);
         return result;
       };
+      // A full run cut short must not be finished by delta rounds: without their deltaLinks, the
+      // next runs read in full whatever this one did not get to.
+      if (run.full) await forgetDeltaLinks(store.db, run.connectionId);
       progress = await pullGraph(session(store.db, commit), pullOptions);
       // A policy set since the last run reaches everything already synced, not only what changed
       // in the directory: a widened scope or a new role rule must not wait for each user to change.

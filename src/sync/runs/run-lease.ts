@@ -81,7 +81,7 @@ export async function releaseLease(db: Executor, connectionId: string, runId: st
 }
 
 /** A holder on another host is trusted until its lease expires; on this host we can ask the kernel. */
-function holderIsAlive(holder: string): boolean {
+export function holderIsAlive(holder: string): boolean {
   const separator = holder.lastIndexOf(':');
   const host = holder.slice(0, separator);
   const pid = Number(holder.slice(separator + 1));

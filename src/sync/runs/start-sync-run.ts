@@ -5,7 +5,8 @@ import type { Runtime } from '../../runtime.js';
 import type { Actor } from '../../store/audit.js';
 import { getConnection } from '../../store/connections.js';
 import { executeLeasedRun, type RunHooks } from './execute-sync-run.js';
-import { tryAcquireLease } from './run-lease.js';
+import { appendSyncFinished } from '../../events/sync-run-events.js';
+import { holderIsAlive, tryAcquireLease } from './run-lease.js';
 import {
   finishedStatuses,
   findSyncRun,
@@ -98,23 +99,58 @@ async function markRunning(runtime: Runtime, run: SyncRun): Promise<boolean> {
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** A run whose process died holding the lease: its record says so; its committed pages stand. */
+/**
+ * A run whose process stopped (died holding the lease, or queued it and went away): its record
+ * says so, and a run that had started gets its `sync.failed`, so the `sync.started` a consumer
+ * saw is closed. What it committed stands; the next run resumes there.
+ */
 export async function markInterrupted(runtime: Runtime, runId: string): Promise<void> {
-  await runtime.store.db
-    .updateTable('sync_runs')
-    .set({
-      status: 'failed',
-      finished_at: isoNow(runtime.clock),
-      errors: JSON.stringify([
-        {
-          code: 'interrupted',
-          message: 'The process running this sync stopped; the next run resumed where it left off',
-        },
-      ]),
-    })
-    .where('id', '=', runId)
-    .where('status', 'in', ['queued', 'running'])
+  const now = isoNow(runtime.clock);
+  const announced = await runtime.store.transaction(async (trx) => {
+    const run = await findSyncRun(trx, runId).catch(() => undefined);
+    if (run === undefined || finishedStatuses.includes(run.status)) return false;
+    const started = run.status === 'running';
+    const message = started
+      ? 'The process running this sync stopped; the next run resumes where it left off'
+      : 'The process that queued this sync stopped before it could run';
+    const errors = [...run.errors, { code: 'interrupted', message }];
+    // Only if still open: two processes may notice the same orphan.
+    const closed = await trx
+      .updateTable('sync_runs')
+      .set({ status: 'failed', finished_at: now, errors: JSON.stringify(errors) })
+      .where('id', '=', runId)
+      .where('status', '=', run.status)
+      .executeTakeFirst();
+    if (Number(closed.numUpdatedRows) !== 1 || !started) return false;
+    return appendSyncFinished(trx, run, { status: 'failed', counts: run.counts, errors: errors.length }, now);
+  });
+  if (announced) runtime.eventBus.notify((await findSyncRun(runtime.store.db, runId)).organizationId);
+}
+
+/**
+ * Closes the records of runs whose process is gone (killed CLI, crashed server): queued or
+ * running, held by a process on this host that no longer exists, and not running under a lease
+ * a live process holds. Runs of processes on other hosts are trusted until their lease lapses.
+ */
+export async function closeOrphanedRuns(runtime: Runtime): Promise<void> {
+  const open = await runtime.store.db
+    .selectFrom('sync_runs as r')
+    .leftJoin('sync_leases as l', 'l.run_id', 'r.id')
+    .select(['r.id', 'r.holder', 'l.holder as leaseHolder'])
+    .where('r.status', 'in', ['queued', 'running'])
     .execute();
+  for (const run of open) {
+    if (inFlight.has(run.id) || run.holder === null || holderIsAlive(run.holder)) continue;
+    if (run.leaseHolder !== null && holderIsAlive(run.leaseHolder)) continue;
+    await markInterrupted(runtime, run.id);
+  }
+}
+
+/** Cancels every run of this process and waits for them to stop (graceful shutdown). */
+export async function stopLocalRuns(runtime: Runtime): Promise<void> {
+  const runs = [...inFlight.entries()];
+  for (const [runId] of runs) await cancelSyncRun(runtime, runId).catch(() => undefined);
+  await Promise.allSettled(runs.map(([, entry]) => entry.done));
 }
 
 /** Waits for a run to finish: at once for a run of this process, else by polling its record. */

@@ -3,6 +3,7 @@ import { notFound } from '../../errors.js';
 import type { Executor } from '../../store/database.js';
 import type { SyncRunRow, SyncRunTable } from '../../store/schema.js';
 import type { ChangeCounts } from '../outcome.js';
+import { processHolder } from './run-lease.js';
 
 /** A sync run's record: trigger, timings, counts, errors and live progress. */
 export interface SyncRun {
@@ -106,6 +107,7 @@ export async function insertSyncRun(
     counts: '{}',
     errors: '[]',
     progress: '{}',
+    holder: processHolder,
   };
   await db.insertInto('sync_runs').values(row).execute();
   return toSyncRun(row);

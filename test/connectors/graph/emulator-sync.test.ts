@@ -301,5 +301,18 @@ for (const engine of engines) {
         user.officeLocation,
       );
     });
+    test('a full run cut short is finished in full by the next run, though that one is not full', async () => {
+      let runId = '';
+      runId = await startSyncRun(roster.runtime, connectionId, {
+        trigger: 'api',
+        full: true,
+        hooks: { onProgress: (p) => void (p.pages === 1 ? cancelSyncRun(roster.runtime, runId) : undefined) },
+      });
+      assert.equal((await waitForSyncRun(roster.runtime, runId)).status, 'cancelled');
+      const next = await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' });
+      const run = await waitForSyncRun(roster.runtime, next);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.errors));
+      assert.deepEqual(run.progress.rounds, { users: 'full', groups: 'full' });
+    });
   });
 }
