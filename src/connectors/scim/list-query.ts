@@ -1,15 +1,19 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../store/database.js';
 import type { Database, DirectoryGroupRow, DirectoryUserRow } from '../../store/schema.js';
+import { chunks } from '../../store/statement-shapes.js';
 import {
   compileFilter,
   extractEqualityLookups,
+  parseAttributePath,
   parseFilter,
+  type AttrPath,
   type EqualityLookup,
   type Filter,
 } from './filter/index.js';
 import { ScimProtocolError } from './filter/errors.js';
 import type { ScimResourceType } from './schema/attribute-schema.js';
+import { type SortKey, sortByKey, sortKeyOf } from './sort-key.js';
 
 /**
  * List parameters of RFC 7644 §3.4.2: filter, sortBy/sortOrder, startIndex (1-based) and count.
@@ -21,7 +25,7 @@ export interface ListParams {
   filter: Filter | undefined;
   startIndex: number;
   count: number;
-  sortBy: string | undefined;
+  sortBy: AttrPath | undefined;
   descending: boolean;
 }
 
@@ -42,9 +46,27 @@ export function parseListParams(query: Record<string, string | undefined>): List
     // RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
     startIndex: Math.max(1, startIndex),
     count: Math.min(Math.max(0, count), maxResults),
-    sortBy: query.sortBy,
+    sortBy: parseSortBy(query.sortBy),
     descending: sortOrder === 'descending',
   };
+}
+
+/**
+ * `sortBy` is an attribute path (RFC 7644 §3.4.2.3), read with the filter grammar's rules so a
+ * fully qualified name keeps its URN whole (`…:enterprise:2.0:User:employeeNumber` was split at
+ * the dot of "2.0" and sorted nothing). One that is not a path is refused, not ignored.
+ */
+function parseSortBy(raw: string | undefined): AttrPath | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return parseAttributePath(raw.trim());
+  } catch (error) {
+    if (!(error instanceof ScimProtocolError)) throw error;
+    throw new ScimProtocolError(`sortBy must be an attribute path such as name.givenName: ${error.detail}`, {
+      scimType: 'invalidValue',
+      cause: error,
+    });
+  }
 }
 
 function parseInteger(raw: string | undefined, name: string): number | undefined {
@@ -102,7 +124,13 @@ function narrowingLookups(filter: Filter): readonly EqualityLookup[] {
   return filter.filters.flatMap((term) => narrowingLookups(term));
 }
 
-/** Whether the filter names `attribute` (e.g. `members`) anywhere, in any case. */
+/** Whether the filter or the sort names `attribute` (e.g. `members`), in any case. */
+export function listMentions(params: ListParams, attribute: string): boolean {
+  const sorted = params.sortBy?.attribute.toLowerCase() === attribute.toLowerCase();
+  return sorted || (params.filter !== undefined && filterMentions(params.filter, attribute));
+}
+
+/** Whether the filter names `attribute` anywhere, in any case. */
 export function filterMentions(filter: Filter, attribute: string): boolean {
   switch (filter.kind) {
     case 'and':
@@ -117,11 +145,15 @@ export function filterMentions(filter: Filter, attribute: string): boolean {
 
 export interface ListOptions<R> {
   /**
-   * Renders a candidate for the filter when `render` leaves out what the filter reads: a Group's
-   * `members` are rows, not part of the rendered group.
+   * Renders candidates for the filter and the sort when `render` leaves out what they read: a
+   * Group's `members` and a User's `groups` are rows, not part of the stored resource. Called
+   * with a batch of candidates at a time, so their rows are read together.
    */
-  renderForFilter?: (row: R) => Promise<Record<string, unknown>>;
+  renderForQuery?: (rows: R[]) => Promise<Record<string, unknown>[]>;
 }
+
+/** Candidates rendered at a time: bounds memory while the filter and sort run over all of them. */
+const renderBatchSize = 500;
 
 export async function listResources<T extends Table>(
   db: Executor,
@@ -169,44 +201,22 @@ export async function listResources<T extends Table>(
   const candidates = (await query.orderBy('created_at').orderBy('id').execute()) as unknown as Row<T>[];
   // Compiled once: the schema checks run once per request, not once per row.
   const matches = params.filter ? compileFilter(params.filter, resourceType) : undefined;
-  let matched = candidates;
-  if (matches) {
-    const { renderForFilter } = options;
-    matched = [];
-    for (const row of candidates) {
-      if (matches(renderForFilter ? await renderForFilter(row) : render(row))) matched.push(row);
-    }
+  const { renderForQuery } = options;
+  const kept: { row: Row<T>; key: SortKey | undefined }[] = [];
+  for (const batch of chunks(candidates, renderBatchSize)) {
+    const resources = renderForQuery ? await renderForQuery(batch) : batch.map(render);
+    batch.forEach((row, index) => {
+      const resource = resources[index] ?? {};
+      if (matches && !matches(resource)) return;
+      const key = params.sortBy ? sortKeyOf(resource, resourceType, params.sortBy) : undefined;
+      kept.push({ row, key });
+    });
   }
-  if (params.sortBy) matched = sortRows(matched, params.sortBy, params.descending, render);
+  const ordered = params.sortBy ? sortByKey(kept, params.descending) : kept;
   return {
-    totalResults: matched.length,
-    rows: matched.slice(params.startIndex - 1, params.startIndex - 1 + params.count),
+    totalResults: ordered.length,
+    rows: ordered
+      .slice(params.startIndex - 1, params.startIndex - 1 + params.count)
+      .map((entry) => entry.row),
   };
-}
-
-function sortRows<R>(
-  rows: R[],
-  sortBy: string,
-  descending: boolean,
-  render: (row: R) => Record<string, unknown>,
-): R[] {
-  const keyOf = (row: R) => {
-    let value: unknown = render(row);
-    for (const part of sortBy.split('.')) {
-      if (typeof value !== 'object' || value === null) return undefined;
-      const entry = Object.entries(value).find(([key]) => key.toLowerCase() === part.toLowerCase());
-      value = entry?.[1];
-      if (Array.isArray(value)) value = value[0];
-    }
-    return typeof value === 'string' ? value.toLowerCase() : (value as number | boolean | undefined);
-  };
-  const keyed = rows.map((row) => ({ row, key: keyOf(row) }));
-  // RFC 7644 §3.4.2.3: resources without the attribute sort last in either order.
-  keyed.sort((a, b) => {
-    if (a.key === undefined) return b.key === undefined ? 0 : 1;
-    if (b.key === undefined) return -1;
-    const order = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    return descending ? -order : order;
-  });
-  return keyed.map((entry) => entry.row);
 }

@@ -11,7 +11,13 @@ import type { PatchPath } from '../filter/ast.js';
 import { type JsonObject, isPlainObject } from '../filter/attribute-values.js';
 import { ScimProtocolError, scimBadRequest } from '../filter/errors.js';
 import { parsePatchPath } from '../filter/parse-path.js';
-import { type ScimResourceType, isExtensionSchemaUrn, locateAttribute } from '../schema/attribute-schema.js';
+import {
+  type ScimResourceType,
+  isCoreSchemaUrn,
+  isExtensionSchemaUrn,
+  locateAttribute,
+} from '../schema/attribute-schema.js';
+import { isNeverStored } from '../schema/ignored-attributes.js';
 import { applyTargetedOperation } from './apply-operation.js';
 import { type PatchOperationName, expandPathlessReplaceKeys } from './entra-quirks.js';
 import { type MemberChanges, MemberChangeSet, applyMembersOperation } from './group-members.js';
@@ -48,6 +54,10 @@ function isGroupMembers(path: PatchPath, resourceType: ScimResourceType): boolea
 /** One operation on one path (from `path`, or one key of a path-less value). */
 function applyAtPath(context: PatchContext, op: PatchOperationName, pathText: string, value: unknown): void {
   const { resource, resourceType } = context;
+  if (isCoreSchemaUrn(pathText, resourceType)) {
+    applyToCoreSchema(context, op, pathText, value);
+    return;
+  }
   if (isExtensionSchemaUrn(pathText, resourceType)) {
     // The path names a whole extension (RFC 7643 §3.3): its attributes are the targets.
     if (op === 'remove') {
@@ -62,12 +72,29 @@ function applyAtPath(context: PatchContext, op: PatchOperationName, pathText: st
     return;
   }
   const path = parsePatchPath(pathText);
+  // `password` (any case, fully qualified or not): never stored, so nothing to do.
+  if (isNeverStored(locateAttribute(resourceType, path.attrPath))) return;
   if (isGroupMembers(path, resourceType)) {
     applyMembersOperation(context.members, op, path, value, pathText);
     return;
   }
   const target = resolvePatchTarget(path, resourceType, pathText);
   applyTargetedOperation(resource, { op, target, value });
+}
+
+/**
+ * The core schema's URN as a path, or as a key of a path-less value, holding an object: its keys
+ * are core attributes, qualified as RFC 7644 §3.10 allows. Without this they were stored as an
+ * extension named after the core schema, `password` included.
+ */
+function applyToCoreSchema(context: PatchContext, op: PatchOperationName, urn: string, value: unknown): void {
+  if (op === 'remove') {
+    throw scimBadRequest('invalidPath', `"${urn}" names the whole core schema, which cannot be removed`);
+  }
+  if (!isPlainObject(value)) {
+    throw scimBadRequest('invalidValue', `The value for "${urn}" must be an object of its attributes`);
+  }
+  for (const [name, inner] of Object.entries(value)) applyAtPath(context, op, `${urn}:${name}`, inner);
 }
 
 /** RFC 7644 §3.5.2.1/§3.5.2.3 without a path: the value's keys are the targets. */

@@ -7,6 +7,10 @@ export interface ScimMeta {
   version: string;
 }
 
+/**
+ * The weak ETag of a version. The version counts writes to the resource itself: a User's `groups`
+ * are written through the Group resources (RFC 7643 §4.1.2) and do not move it.
+ */
 export function etagOf(version: number): string {
   return `W/"${version}"`;
 }
@@ -33,4 +37,15 @@ export function ifMatchAllows(header: string | undefined, version: number): bool
     const trimmed = tag.trim();
     return trimmed === current || `W/${trimmed}` === current;
   });
+}
+
+/**
+ * Whether an If-None-Match header names the current version (RFC 7644 §3.14, RFC 7232 §3.2): `*`,
+ * or one of its tags under weak comparison, where `W/"3"` and `"3"` are the same tag.
+ */
+export function ifNoneMatchMatches(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etagOf(version)));
 }

@@ -3,9 +3,11 @@ import type { DirectoryUserRow } from '../../../store/schema.js';
 import type { DirectoryUserInput } from '../../../sync/change.js';
 import { normalizeEntraManagerValue, normalizeScimBooleans } from '../patch/index.js';
 import { ENTERPRISE_USER_SCHEMA_URN, USER_SCHEMA_URN } from '../schema/attribute-schema.js';
+import { withoutIgnoredAttributes } from '../schema/ignored-attributes.js';
 import { canonicalizeResource, isPlainObject } from './canonical-resource.js';
 import { buildMeta } from './scim-meta.js';
 import { emailKeyOf, toSourceUser } from './source-attributes.js';
+import type { UserGroupReference } from './user-groups.js';
 
 /** Reads a POST or PUT /Users body into the resource we store. */
 export function parseUserBody(body: unknown): Record<string, unknown> {
@@ -49,16 +51,29 @@ export function userChangeInput(id: string, resource: Record<string, unknown>): 
 }
 
 export function storedUserResource(row: DirectoryUserRow): Record<string, unknown> {
-  return JSON.parse(row.attributes) as Record<string, unknown>;
+  return withoutIgnoredAttributes(JSON.parse(row.attributes) as Record<string, unknown>, 'User');
 }
 
-/** The User as Entra reads it back: every stored attribute, `id`, `schemas` and `meta`. */
-export function renderUser(row: DirectoryUserRow, baseUrl: string): Record<string, unknown> {
+/**
+ * The User as Entra reads it back: every stored attribute, `id`, `schemas`, the `groups` it is a
+ * direct member of (computed, user-groups.ts; left out when unassigned, RFC 7643 §2.5) and `meta`.
+ */
+export function renderUser(
+  row: DirectoryUserRow,
+  baseUrl: string,
+  groups: readonly UserGroupReference[] = [],
+): Record<string, unknown> {
   const resource = storedUserResource(row);
   const schemas = [USER_SCHEMA_URN];
   for (const key of Object.keys(resource)) {
     if (key.toLowerCase().startsWith('urn:') && key !== ENTERPRISE_USER_SCHEMA_URN) schemas.push(key);
   }
   if (resource[ENTERPRISE_USER_SCHEMA_URN] !== undefined) schemas.splice(1, 0, ENTERPRISE_USER_SCHEMA_URN);
-  return { schemas, id: row.id, ...resource, meta: buildMeta('User', row, baseUrl) };
+  return {
+    schemas,
+    id: row.id,
+    ...resource,
+    ...(groups.length === 0 ? {} : { groups }),
+    meta: buildMeta('User', row, baseUrl),
+  };
 }

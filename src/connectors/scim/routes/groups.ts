@@ -6,7 +6,7 @@ import { getDirectoryGroup, pageDirectoryMembers } from '../../../store/director
 import type { DirectoryGroupRow } from '../../../store/schema.js';
 import type { Change, DirectoryMemberRef } from '../../../sync/change.js';
 import { ScimProtocolError } from '../filter/errors.js';
-import { filterMentions, listResources, parseListParams } from '../list-query.js';
+import { listMentions, listResources, parseListParams } from '../list-query.js';
 import { applyPatch } from '../patch/index.js';
 import {
   groupChangeInput,
@@ -15,10 +15,10 @@ import {
   storedGroupResource,
   type RenderedMember,
 } from '../resources/group-resource.js';
-import { excludes, parseProjection, project, type Projection } from '../resources/projection.js';
+import { parseProjection, type Projection } from '../resources/projection.js';
 import { runScimWrite } from '../scim-write.js';
 import { found, lockedResource } from './locked-resource.js';
-import { listResponse, sendResource } from './responses.js';
+import { isNotModified, listResponse, sendNotModified, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
 type Query = Record<string, string | undefined>;
@@ -31,14 +31,20 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
   app.get('/Groups', async (request, reply) => {
     const query = request.query as Query;
     const params = parseListParams(query);
-    const projection = parseProjection(query);
+    const projection = parseProjection(query, 'Group');
     const { baseUrl, connection } = request.scim;
     const render = (row: DirectoryGroupRow) => renderGroup(row, baseUrl, undefined);
     // Entra's deprovisioning flow asks "about the members attribute" with filters such as
     // `members[value eq "…"]` (use-scim-to-provision-users-and-groups.md, "Group provisioning and
     // deprovisioning"): only then are the candidates' members loaded to evaluate the filter.
-    const withMembers = async (row: DirectoryGroupRow) =>
-      renderGroup(row, baseUrl, await loadMembers(runtime.store.db, connection.id, row.id, baseUrl));
+    const withMembers = async (rows: DirectoryGroupRow[]) => {
+      const rendered = [];
+      for (const row of rows) {
+        const members = await loadMembers(runtime.store.db, connection.id, row.id, baseUrl);
+        rendered.push(renderGroup(row, baseUrl, members));
+      }
+      return rendered;
+    };
     const { totalResults, rows } = await listResources(
       runtime.store.db,
       'directory_groups',
@@ -46,7 +52,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       'Group',
       params,
       render,
-      params.filter && filterMentions(params.filter, 'members') ? { renderForFilter: withMembers } : {},
+      listMentions(params, 'members') ? { renderForQuery: withMembers } : {},
     );
     const resources = [];
     for (const row of rows) resources.push(await renderProjected(runtime.store.db, request, row, projection));
@@ -54,18 +60,18 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
   });
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'Group');
     const row = found(
       await getDirectoryGroup(runtime.store.db, request.scim.connection.id, request.params.id),
       'Group',
     );
-    return sendResource(
-      reply,
-      200,
-      await renderProjected(runtime.store.db, request, row, parseProjection(request.query as Query)),
-    );
+    // Before the members are read: a client that holds this version gets no body at all.
+    if (isNotModified(request, row.version)) return sendNotModified(reply, row.version);
+    return sendResource(reply, 200, await renderProjected(runtime.store.db, request, row, projection));
   });
 
   app.post('/Groups', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'Group');
     const { resource, memberIds } = parseGroupBody(request.body);
     const id = newId();
     const row = await runScimWrite(runtime, request.scim, async (write) => {
@@ -83,14 +89,11 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       return found(await getDirectoryGroup(write.trx, request.scim.connection.id, id), 'Group');
     });
     void reply.header('Location', `${request.scim.baseUrl}/Groups/${id}`);
-    return sendResource(
-      reply,
-      201,
-      await renderProjected(runtime.store.db, request, row, parseProjection(request.query as Query)),
-    );
+    return sendResource(reply, 201, await renderProjected(runtime.store.db, request, row, projection));
   });
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'Group');
     const { resource, memberIds } = parseGroupBody(request.body);
     const row = await runScimWrite(runtime, request.scim, async (write) => {
       const before = await lockedResource(
@@ -115,11 +118,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       });
       return found(await getDirectoryGroup(write.trx, request.scim.connection.id, before.id), 'Group');
     });
-    return sendResource(
-      reply,
-      200,
-      await renderProjected(runtime.store.db, request, row, parseProjection(request.query as Query)),
-    );
+    return sendResource(reply, 200, await renderProjected(runtime.store.db, request, row, projection));
   });
 
   app.patch<IdParams>('/Groups/:id', async (request, reply) => {
@@ -189,10 +188,10 @@ async function renderProjected(
   row: DirectoryGroupRow,
   projection: Projection,
 ) {
-  const members = excludes(projection, 'Group', 'members')
+  const members = projection.excludes('members')
     ? undefined
     : await loadMembers(db, request.scim.connection.id, row.id, request.scim.baseUrl);
-  return project(renderGroup(row, request.scim.baseUrl, members), projection, 'Group');
+  return projection.apply(renderGroup(row, request.scim.baseUrl, members));
 }
 
 async function loadMembers(

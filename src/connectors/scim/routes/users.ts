@@ -4,9 +4,10 @@ import type { Runtime } from '../../../runtime.js';
 import { getDirectoryUser } from '../../../store/directory.js';
 import type { DirectoryUserRow } from '../../../store/schema.js';
 import { ScimProtocolError } from '../filter/errors.js';
-import { listResources, parseListParams } from '../list-query.js';
+import { listMentions, listResources, parseListParams } from '../list-query.js';
 import { applyPatch } from '../patch/index.js';
-import { parseProjection, project } from '../resources/projection.js';
+import { type Projection, parseProjection } from '../resources/projection.js';
+import { loadUserGroups } from '../resources/user-groups.js';
 import {
   parseUserBody,
   renderUser,
@@ -15,7 +16,7 @@ import {
 } from '../resources/user-resource.js';
 import { runScimWrite, type ScimWrite } from '../scim-write.js';
 import { found, lockedResource } from './locked-resource.js';
-import { listResponse, sendResource } from './responses.js';
+import { isNotModified, listResponse, sendNotModified, sendResource } from './responses.js';
 
 type IdParams = { Params: { id: string } };
 type Query = Record<string, string | undefined>;
@@ -25,41 +26,60 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
   app.get('/Users', async (request, reply) => {
     const query = request.query as Query;
     const params = parseListParams(query);
-    const projection = parseProjection(query);
+    const projection = parseProjection(query, 'User');
     const { baseUrl, connection } = request.scim;
-    const render = (row: DirectoryUserRow) => renderUser(row, baseUrl);
+    const db = runtime.store.db;
+    const withGroups = async (rows: DirectoryUserRow[]) => {
+      const groups = await loadUserGroups(
+        db,
+        connection.id,
+        rows.map((row) => row.id),
+        baseUrl,
+      );
+      return rows.map((row) => renderUser(row, baseUrl, groups.get(row.id)));
+    };
     const { totalResults, rows } = await listResources(
-      runtime.store.db,
+      db,
       'directory_users',
       connection.id,
       'User',
       params,
-      render,
+      (row) => renderUser(row, baseUrl),
+      // `groups` are rows: read only when the filter or the sort asks about them.
+      listMentions(params, 'groups') ? { renderForQuery: withGroups } : {},
     );
+    const page = projection.excludes('groups')
+      ? rows.map((row) => renderUser(row, baseUrl))
+      : await withGroups(rows);
     return listResponse(
       reply,
       totalResults,
       params.startIndex,
-      rows.map((row) => project(render(row), projection, 'User')),
+      page.map((user) => projection.apply(user)),
     );
   });
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'User');
     const row = await loadUser(runtime, request);
-    return sendUser(reply, request, row, 200);
+    if (isNotModified(request, row.version)) return sendNotModified(reply, row.version);
+    return sendUser(runtime, reply, request, row, { status: 200, projection });
   });
 
   app.post('/Users', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'User');
     const resource = parseUserBody(request.body);
     const id = newId();
     const row = await runScimWrite(runtime, request.scim, (write) =>
       storeUser(write, request, id, resource, { action: 'scim.user.created', minted: true }),
     );
     void reply.header('Location', `${request.scim.baseUrl}/Users/${id}`);
-    return sendUser(reply, request, row, 201);
+    // A user just created is in no group yet: nothing to read.
+    return sendUser(runtime, reply, request, row, { status: 201, projection, inGroups: false });
   });
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'User');
     const resource = parseUserBody(request.body);
     const row = await runScimWrite(runtime, request.scim, async (write) => {
       const before = await lockedResource(
@@ -74,10 +94,11 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         before: storedUserResource(before),
       });
     });
-    return sendUser(reply, request, row, 200);
+    return sendUser(runtime, reply, request, row, { status: 200, projection });
   });
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
+    const projection = parseProjection(request.query as Query, 'User');
     const row = await runScimWrite(runtime, request.scim, async (write) => {
       const before = await lockedResource(
         write.trx,
@@ -93,7 +114,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
       }
       return storeUser(write, request, before.id, resource, { action: 'scim.user.patched', before: current });
     });
-    return sendUser(reply, request, row, 200);
+    return sendUser(runtime, reply, request, row, { status: 200, projection });
   });
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
@@ -144,8 +165,22 @@ async function storeUser(
   return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
 }
 
-/** Answers with a user, shaped by the request's `attributes` / `excludedAttributes`. */
-function sendUser(reply: FastifyReply, request: FastifyRequest, row: DirectoryUserRow, status: number) {
-  const rendered = renderUser(row, request.scim.baseUrl);
-  return sendResource(reply, status, project(rendered, parseProjection(request.query as Query), 'User'));
+/**
+ * Answers with a user, shaped by the request's `attributes` / `excludedAttributes`; its `groups`
+ * are read unless the projection leaves them out or the user can be in none (`inGroups: false`).
+ */
+async function sendUser(
+  runtime: Runtime,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  row: DirectoryUserRow,
+  options: { status: number; projection: Projection; inGroups?: boolean },
+) {
+  const { status, projection, inGroups = true } = options;
+  const { baseUrl, connection } = request.scim;
+  const groups =
+    inGroups && !projection.excludes('groups')
+      ? (await loadUserGroups(runtime.store.db, connection.id, [row.id], baseUrl)).get(row.id)
+      : undefined;
+  return sendResource(reply, status, projection.apply(renderUser(row, baseUrl, groups)));
 }

@@ -133,7 +133,7 @@ const addressParts = [
   text('country', 'The country name component, ISO 3166-1 alpha-2 ("US").'),
 ];
 
-/** `members` and `groups`: references to resources, with no `primary` (RFC 7643 §4.1.2, §4.2). */
+/** A Group's `members`: references to resources, with no `primary` (RFC 7643 §4.2). */
 function memberReference(name: string, description: string, more: Characteristics = {}) {
   const value = text('value', 'The `id` of the member.', { caseExact: true, mutability: 'immutable' });
   const ref = attr('$ref', 'reference', 'The URI of the member resource.', {
@@ -143,6 +143,24 @@ function memberReference(name: string, description: string, more: Characteristic
   const subAttributes = reference.subAttributes?.filter((sub) => sub.name !== 'primary');
   return Object.freeze({ ...reference, subAttributes });
 }
+
+/**
+ * A User's `groups` (RFC 7643 §4.1.2, §8.7.1): readOnly down to its sub-attributes, computed from
+ * the memberships written through the Group resource. Roster returns direct memberships only.
+ */
+const userGroups = complex(
+  'groups',
+  'The groups the user is a direct member of; memberships change through the Group resource.',
+  [
+    text('value', 'The `id` of the group.', { caseExact: true }),
+    attr('$ref', 'reference', 'The URI of the Group resource.', { referenceTypes: ['User', 'Group'] }),
+    text('display', 'The group\u2019s displayName.'),
+    text('type', 'How the user belongs to the group: "direct" or "indirect".', {
+      canonicalValues: ['direct', 'indirect'],
+    }),
+  ].map((sub) => Object.freeze({ ...sub, ...readOnly })),
+  { ...readOnly, multiValued: true },
+);
 
 /** Multi-valued attributes with a `value`: name, description, `type` values, value type and description. */
 const pluralAttributes: readonly (readonly [string, string, string, AttributeType, string])[] = [
@@ -178,8 +196,7 @@ const userSchema: SchemaDefinition = {
       multiValued(name, description, types, attr('value', type, valueDescription)),
     ),
     multiValued('addresses', 'Physical mailing addresses.', 'work home other', undefined, {}, addressParts),
-    // RFC 7643 §4.1.2: "groups" is managed through the Group resource, never written on the User.
-    memberReference('groups', 'Groups the user belongs to, direct or indirect.', readOnly),
+    userGroups,
   ],
 };
 
@@ -228,6 +245,12 @@ const equalsIgnoreCase = (a: string, b: string) => a.toLowerCase() === b.toLower
 export function canonicalSchemaUrn(uri: string): string {
   const known = [USER_SCHEMA_URN, GROUP_SCHEMA_URN, ENTERPRISE_USER_SCHEMA_URN];
   return known.find((urn) => equalsIgnoreCase(urn, uri)) ?? uri;
+}
+
+/** Whether `text` names the core schema of `resourceType` (`urn:…:core:2.0:User`), in any case. */
+export function isCoreSchemaUrn(text: string, resourceType: ScimResourceType): boolean {
+  const core = schemasFor(resourceType)[0];
+  return core !== undefined && equalsIgnoreCase(core.id, text);
 }
 
 /**

@@ -42,10 +42,25 @@ describe('RFC 7643 §2.2 mutability', () => {
     assert.equal(user.title, 'x');
   });
 
-  test('accepts writing the writeOnly password', () => {
-    assert.equal(
-      patchUser(sampleUser(), { op: 'replace', path: 'password', value: 's3cret!' }).password,
-      's3cret!',
+  test('accepts the writeOnly password in every shape and keeps none of it', () => {
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const operations = [
+      { op: 'replace', path: 'password', value: 's3cret!' },
+      { op: 'Add', path: 'PassWord', value: 's3cret!' },
+      { op: 'replace', path: `${core}:password`, value: 's3cret!' },
+      { op: 'replace', value: { password: 's3cret!', title: 'Engineer' } },
+      { op: 'replace', value: { [`${core}:password`]: 's3cret!' } },
+      { op: 'replace', value: { [core]: { password: 's3cret!', nickName: 'Babs' } } },
+      { op: 'remove', path: 'password' },
+    ];
+    const user = patchUser(sampleUser(), ...operations);
+    assert.equal(JSON.stringify(user).includes('s3cret!'), false, JSON.stringify(user));
+    assert.equal(user.title, 'Engineer');
+    assert.equal(user.nickName, 'Babs', 'the core URN holding an object sets core attributes');
+    assert.deepEqual(
+      patchUser(sampleUser(), { op: 'replace', path: 'password', value: 's3cret!' }),
+      sampleUser(),
+      'a PATCH that only sets the password changes nothing',
     );
   });
 });
