@@ -62,7 +62,11 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const projection = parseProjection(request.query as Query, 'User');
     const row = await loadUser(runtime, request);
-    if (isNotModified(request, row.version)) return sendNotModified(reply, row.version);
+    // A user's version counts writes to the user, not to the groups it is in, so the `groups` an
+    // answer carries may have changed under the same version: 304 only for answers without them.
+    if (projection.excludes('groups') && isNotModified(request, row.version)) {
+      return sendNotModified(reply, row.version);
+    }
     return sendUser(runtime, reply, request, row, { status: 200, projection });
   });
 
