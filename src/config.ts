@@ -38,8 +38,9 @@ export class ConfigError extends Error {
   constructor(
     readonly setting: string,
     message: string,
+    options: { cause?: unknown } = {},
   ) {
-    super(`${setting} ${message}`);
+    super(`${setting} ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConfigError';
   }
 }
@@ -112,8 +113,9 @@ function parseMetricsToken(raw: string | undefined): string | undefined {
   return raw;
 }
 
-function parsePort(setting: string, raw: string | number): number {
-  const value = typeof raw === 'number' ? raw : Number(raw);
+export function parsePort(setting: string, raw: string | number): number {
+  // Number() also reads "0x4844", "1.8e4" and " 80 ": a port is written in decimal digits only.
+  const value = typeof raw === 'number' ? raw : /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new ConfigError(setting, `must be a port number from 0 to 65535, got "${raw}"`);
   }

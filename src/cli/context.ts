@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig, type ConfigOverrides } from '../config.js';
-import { createLogger } from '../logger.js';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { loadConfig, type ConfigOverrides, type RosterConfig } from '../config.js';
+import { RosterError } from '../errors.js';
+import { createLogger, redactedPaths } from '../logger.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 /** Global flags every command accepts, layered over the environment. */
@@ -12,13 +14,42 @@ export function configOverrides(command: Command): ConfigOverrides {
 /** Opens the runtime for a one-shot command, runs it, and always closes the database. */
 export async function withRuntime<T>(command: Command, work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env, configOverrides(command));
-  // One-shot commands print their result on stdout; logs go to stderr and only when they matter.
-  const runtime = await openRuntime(config, { logger: createLogger('warn', process.stderr) });
+  const runtime = await openRuntime(config, { logger: commandLogger(config.logLevel) });
   try {
     return await work(runtime);
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * One-shot commands print their result on stdout; logs go to stderr, and only when they matter.
+ * A failure Roster can explain (a RosterError, such as Entra refusing the client secret) is already
+ * in the command's result with its remedy, so it is not logged again; anything unexpected is. An
+ * explicit LOG_LEVEL shows everything at that level.
+ */
+export function commandLogger(
+  level: RosterConfig['logLevel'],
+  env: NodeJS.ProcessEnv = process.env,
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
+  if (env.LOG_LEVEL !== undefined) return createLogger(level, destination);
+  const options: LoggerOptions = {
+    level: 'error',
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    hooks: {
+      logMethod(args, log, levelValue) {
+        const fields: unknown = args[0];
+        const explained =
+          typeof fields === 'object' &&
+          fields !== null &&
+          'err' in fields &&
+          fields.err instanceof RosterError;
+        if (!explained || levelValue >= (pino.levels.values.fatal ?? 60)) log.apply(this, args);
+      },
+    },
+  };
+  return pino(options, destination as unknown as pino.DestinationStream);
 }
 
 export function printJson(value: unknown): void {

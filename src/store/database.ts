@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { ConfigError } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -63,7 +64,7 @@ function openSqlite(options: StoreOptions): Store {
   let file = ':memory:';
   if (!options.memory) {
     const dataDir = options.dataDir ?? './data';
-    fs.mkdirSync(dataDir, { recursive: true });
+    createDataFolder(dataDir);
     file = path.join(dataDir, 'roster.sqlite');
   }
   const sqlite = new SQLite(file);
@@ -148,10 +149,81 @@ function openPostgres(databaseUrl: string, maxConnections = 10): Store {
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  // The database is reached before any migration runs, so that a wrong URL, a server that is down
+  // or a refused login is reported as what it is, not as a failed migration.
+  await sql`select 1`.execute(db).catch((error: unknown) => {
+    throw unreachableDatabase(error);
+  });
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+    const name = failed === undefined ? '' : ` ${failed.migrationName}`;
+    throw new Error(`Database migration${name} failed: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Names DATABASE_URL and the reason, in words an operator can act on. Only the error's own
+ * message and address are used, never the URL: it may hold a password.
+ */
+function unreachableDatabase(error: unknown): unknown {
+  const failure = error as { code?: unknown; address?: unknown; port?: unknown; hostname?: unknown };
+  // SQLite opened its file already; a failure here is not about a connection.
+  if (typeof failure.code === 'string' && failure.code.startsWith('SQLITE_')) return error;
+  if (failure.code === 'ERR_INVALID_URL') {
+    return new ConfigError(
+      'DATABASE_URL',
+      'is not a valid URL: check the host and port, and percent-encode special characters in the user and password',
+      { cause: error },
+    );
+  }
+  // Node tries every address of a name (IPv6 and IPv4) and reports all failures together.
+  const first = error instanceof AggregateError ? ((error.errors[0] ?? error) as typeof failure) : failure;
+  const where =
+    typeof first.address === 'string'
+      ? `${first.address}${typeof first.port === 'number' ? `:${first.port}` : ''}`
+      : typeof first.hostname === 'string'
+        ? first.hostname
+        : undefined;
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host not found',
+    ETIMEDOUT: 'timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ECONNRESET: 'connection reset',
+    ENOENT: 'no such socket',
+    EACCES: 'permission denied',
+  };
+  const reason = typeof failure.code === 'string' ? reasons[failure.code] : undefined;
+  const message =
+    reason !== undefined && where !== undefined ? `cannot connect to ${where} (${reason})` : messageOf(error);
+  return new ConfigError('DATABASE_URL', `does not work: ${message}`, { cause: error });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '') return messageOf(error.errors[0]);
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The data folder, or a message naming the setting when it cannot be one (a file is in the way). */
+function createDataFolder(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'EEXIST'
+        ? 'is a file'
+        : code === 'ENOTDIR'
+          ? 'lies under a file'
+          : `cannot be created (${(error as Error).message})`;
+    throw new ConfigError(
+      'ROSTER_DATA_DIR',
+      `must be a folder for the SQLite database: "${dataDir}" ${problem}`,
+      { cause: error },
+    );
   }
 }

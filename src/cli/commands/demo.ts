@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadConfig, parsePort } from '../../config.js';
 import { startScheduler } from '../../jobs/index.js';
 import { createLogger } from '../../logger.js';
 import { openRuntime } from '../../runtime.js';
@@ -44,49 +44,54 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: DemoOptions, command: Command) => {
       const globals = command.optsWithGlobals<{ data?: string }>();
       const keep = globals.data !== undefined;
+      const requestedPort = parsePort('PORT', options.port);
+      const port = requestedPort === 0 ? await freePort() : requestedPort;
+      const publicUrl = `http://127.0.0.1:${port}`;
+      // Undone in reverse when the demo stops, and as far as it got when it fails to start: a demo
+      // that cannot start leaves no emulator running and no temporary folder behind.
+      const undo: (() => Promise<void> | void)[] = [];
+      const cleanup = async () => {
+        for (let step = undo.pop(); step !== undefined; step = undo.pop()) await step();
+      };
       const dataDir = keep
         ? path.resolve(globals.data ?? '')
         : fs.mkdtempSync(path.join(os.tmpdir(), 'roster-demo-'));
-      const port = Number(options.port) === 0 ? await freePort() : Number(options.port);
-      const publicUrl = `http://127.0.0.1:${port}`;
-      // The demo always runs on its own SQLite file: a DATABASE_URL in the shell must not be touched.
-      const config = loadConfig(
-        {
-          ...process.env,
-          DATABASE_URL: '',
-          ROSTER_PUBLIC_URL: publicUrl,
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-          // Microsoft's side is the emulator on loopback; the portal's connect forms may name it.
-          ROSTER_ALLOW_HOST_OVERRIDES: process.env.ROSTER_ALLOW_HOST_OVERRIDES ?? 'on',
-        },
-        { port, dataDir },
-      );
-      const started = await startDemoEmulator({
-        publicUrl,
-        emulatorPort: Number(options.emulatorPort),
-        users: Number(options.users),
-        groups: Number(options.groups),
-        seed: Number(options.seed),
-      });
-      const runtime = await openRuntime(config, {
-        logger: createLogger(config.logLevel, process.stderr),
-        server: true,
-      });
-      // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
-      // third of a second, which every other command would pay on start.
-      const { buildServer } = await import('../../server.js');
-      const app = await buildServer(runtime);
-      const cleanup = async () => {
-        await app.close();
-        await runtime.close();
-        await started.emulator.close();
-        if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
-      };
-      let scheduler: { stop(): Promise<void> } | undefined;
+      if (!keep) undo.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
       try {
+        // The demo always runs on its own SQLite file: a DATABASE_URL in the shell must not be touched.
+        const config = loadConfig(
+          {
+            ...process.env,
+            DATABASE_URL: '',
+            ROSTER_PUBLIC_URL: publicUrl,
+            LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+            // Microsoft's side is the emulator on loopback; the portal's connect forms may name it.
+            ROSTER_ALLOW_HOST_OVERRIDES: process.env.ROSTER_ALLOW_HOST_OVERRIDES ?? 'on',
+          },
+          { port, dataDir },
+        );
+        const started = await startDemoEmulator({
+          publicUrl,
+          emulatorPort: Number(options.emulatorPort),
+          users: Number(options.users),
+          groups: Number(options.groups),
+          seed: Number(options.seed),
+        });
+        undo.push(() => started.emulator.close());
+        const runtime = await openRuntime(config, {
+          logger: createLogger(config.logLevel, process.stderr),
+          server: true,
+        });
+        undo.push(() => runtime.close());
+        // Loaded here, not at the top: the server's modules (Fastify, OpenAPI, the portal) take a
+        // third of a second, which every other command would pay on start.
+        const { buildServer } = await import('../../server.js');
+        const app = await buildServer(runtime);
+        undo.push(() => app.close());
         await app.listen({ port, host: '127.0.0.1' });
         const demo = await setUpDemoOrganization(runtime, started);
-        scheduler = startScheduler(runtime);
+        const scheduler = startScheduler(runtime);
+        undo.push(() => scheduler.stop());
         const link = await createSignInLink(runtime.store.db, {
           publicUrl,
           organizationId: demo.organization.id,
@@ -110,7 +115,6 @@ export function registerDemoCommand(program: Command): void {
         if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else printWelcome(summary);
       } catch (error) {
-        await scheduler?.stop();
         await cleanup();
         throw error;
       }
@@ -118,7 +122,6 @@ export function registerDemoCommand(program: Command): void {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
-      await scheduler.stop();
       await cleanup();
     });
 }

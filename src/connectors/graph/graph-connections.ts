@@ -135,10 +135,20 @@ export function parseGraphConnectionInput(input: GraphConnectionInput): {
 }
 
 function parseExpiry(raw: string): string {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00.000Z` : raw;
-  const time = Date.parse(value);
-  if (!Number.isFinite(time))
-    throw invalidInput('secretExpiresAt must be a date (YYYY-MM-DD)', 'secretExpiresAt');
+  // A date, or an ISO 8601 timestamp (as Roster answers it). Date.parse alone would roll 2027-02-30
+  // over to March 2 and read other forms in local time, so the form and the day are checked first.
+  const form = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(raw);
+  const day = raw.slice(0, 10);
+  const midnight = Date.parse(`${day}T00:00:00.000Z`);
+  const time = form?.[1] === undefined ? midnight : Date.parse(raw);
+  if (
+    form === null ||
+    !Number.isFinite(time) ||
+    !Number.isFinite(midnight) ||
+    !new Date(midnight).toISOString().startsWith(day)
+  ) {
+    throw invalidInput(`secretExpiresAt must be a real date (YYYY-MM-DD), got "${raw}"`, 'secretExpiresAt');
+  }
   // A secret that expired days ago cannot work; the date is a typo, or the secret needs replacing.
   if (time + 24 * 3600_000 <= Date.now()) {
     throw invalidInput(
