@@ -10,8 +10,22 @@ import { createOrganization } from '../../src/store/organizations.js';
 
 const now = '2026-11-25T10:00:00.000Z';
 
-/** Organizations found in the database file alone, as if its WAL were lost: what was checkpointed. */
-function organizationsInFile(dataDir: string): number {
+/**
+ * Organizations found in the database file alone, as if its WAL were lost: what was checkpointed.
+ * A copy taken while a checkpoint is writing the file can be torn (SQLITE_CORRUPT): taken again.
+ */
+async function organizationsInFile(dataDir: string): Promise<number> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return countInCopy(dataDir);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CORRUPT' || attempt >= 20) throw error;
+      await sleep(20);
+    }
+  }
+}
+
+function countInCopy(dataDir: string): number {
   const copy = path.join(dataDir, 'file-only.sqlite');
   fs.copyFileSync(path.join(dataDir, 'roster.sqlite'), copy);
   const sqlite = new SQLite(copy, { readonly: true });
@@ -33,10 +47,10 @@ async function writeAndWatchFile(backgroundCheckpoint: boolean, waitMs: number):
     for (const slug of ['a', 'b', 'c']) {
       await store.transaction((trx) => createOrganization(trx, { slug, name: slug, now }));
     }
-    for (let waited = 0; waited < waitMs && organizationsInFile(dataDir) < 3; waited += 50) {
+    for (let waited = 0; waited < waitMs && (await organizationsInFile(dataDir)) < 3; waited += 50) {
       await sleep(50);
     }
-    return organizationsInFile(dataDir);
+    return await organizationsInFile(dataDir);
   } finally {
     await store.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
