@@ -242,6 +242,30 @@ export async function directoryGroupIdsOfMember(
 }
 
 /**
+ * The names of a connection's stored directory groups, by id (the ids a policy names), so the
+ * portal shows "Roster Admins" for a SCIM resource id or a Graph object id alike. Ids not stored
+ * are left out.
+ */
+export async function directoryGroupNamesByIds(
+  db: Executor,
+  connectionId: string,
+  ids: readonly string[],
+): Promise<{ id: string; display_name: string }[]> {
+  const result: { id: string; display_name: string }[] = [];
+  for (const batch of chunks([...new Set(ids)])) {
+    result.push(
+      ...(await db
+        .selectFrom('directory_groups')
+        .select(['id', 'display_name'])
+        .where('connection_id', '=', connectionId)
+        .where('id', 'in', batch)
+        .execute()),
+    );
+  }
+  return result;
+}
+
+/**
  * A connection's stored directory groups whose name has a word starting with `term`, as Graph's
  * `$search` matches, for connections Roster cannot ask (SCIM: Entra pushes, nothing to query).
  */

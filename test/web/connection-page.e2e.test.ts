@@ -287,9 +287,12 @@ for (const engine of engines) {
       await shot('graph-delete-refused');
       assert.equal(await countRows('connections', 'id', graphId), 1);
 
-      // The question stays, so once the run is cancelled the same answer does it.
+      // The question stays, so once the run is cancelled the same answer does it; the refusal,
+      // no longer true, goes with the run.
+      const refusal = page.locator('.notice.error', { hasText: 'A sync of this connection is running' });
       await page.getByRole('button', { name: 'Cancel this run' }).click();
       await page.locator('.run[data-run-status="cancelled"]').waitFor({ timeout: 30_000 });
+      await refusal.waitFor({ state: 'detached' });
       await question.getByRole('button', { name: 'Yes, delete the connection' }).click();
       await page.getByRole('heading', { name: 'Integrations' }).waitFor();
       const done = page.locator('.connection-deleted');

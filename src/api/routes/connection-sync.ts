@@ -7,7 +7,7 @@ import { invalidInput } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { appendAudit } from '../../store/audit.js';
 import { getConnection } from '../../store/connections.js';
-import { searchDirectoryGroups } from '../../store/directory.js';
+import { directoryGroupNamesByIds, searchDirectoryGroups } from '../../store/directory.js';
 import { getPolicy, policyJsonSchema, reconcileConnection, setPolicy } from '../../sync/policy-service.js';
 import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../sync/runs/start-sync-run.js';
 import { actorOf } from '../api-actor.js';
@@ -35,6 +35,12 @@ const ReconcileBody = Type.Object(
 );
 const RunsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  dryRun: Type.Optional(
+    Type.Boolean({
+      description:
+        'Only dry runs (true) or only real runs (false); both when absent. `dryRun=false&limit=1` is the last real sync',
+    }),
+  ),
   before: Type.Optional(
     Type.String({
       format: 'date-time',
@@ -42,7 +48,19 @@ const RunsQuery = Type.Object({
     }),
   ),
 });
-const GroupSearchQuery = Type.Object({ search: Type.String({ minLength: 1, maxLength: 200 }) });
+const maxGroupIds = 100;
+const GroupSearchQuery = Type.Object({
+  search: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'The start of a word in the group name' }),
+  ),
+  ids: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4000,
+      description: `Up to ${maxGroupIds} directory group ids, comma-separated: answers the stored directory groups among them (by name), instead of searching`,
+    }),
+  ),
+});
 type ConnectionRequest = { Params: Static<typeof ConnectionParams> };
 
 /** Policy, Graph test and group search, sync now, runs and cancel. */
@@ -147,7 +165,9 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
     {
       schema: {
         summary:
-          'Search the directory’s groups by name, for scope and group mappings: the tenant’s (Graph) or those Entra has pushed (SCIM)',
+          'Search the directory’s groups by name, for scope and group mappings: the tenant’s (Graph) or those Entra has pushed (SCIM); or name the stored ones by id',
+        description:
+          'Give exactly one of `search` and `ids`. With `ids`, the answer holds the directory groups Roster has stored for the connection (pushed by Entra, or read by a Graph sync), in no particular order; ids not stored are left out, and Graph is not asked.',
         tags,
         params: ConnectionParams,
         querystring: GroupSearchQuery,
@@ -165,15 +185,25 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
       },
     },
     async (request) => {
+      const { search, ids } = request.query;
       const organizationId = organizationOf(request).id;
-      const connection = await getConnection(runtime.store.db, request.params.connectionId, organizationId);
-      if (connection.kind === 'graph') {
+      if (ids !== undefined && search === undefined) {
+        // A policy names directory groups by id; its page asks for their names after a reload.
+        const wanted = groupIdList(ids);
+        const connection = await getConnection(runtime.store.db, request.params.connectionId, organizationId);
+        const rows = await directoryGroupNamesByIds(runtime.store.db, connection.id, wanted);
         return {
-          data: await searchGraphGroups(runtime, connection.id, request.query.search, organizationId),
+          data: rows.map((row) => ({ id: row.id, displayName: row.display_name, description: null })),
         };
       }
+      if (search === undefined) throw invalidInput('Give search (a name) or ids', 'search');
+      if (ids !== undefined) throw invalidInput('Give search or ids, not both', 'ids');
+      const connection = await getConnection(runtime.store.db, request.params.connectionId, organizationId);
+      if (connection.kind === 'graph') {
+        return { data: await searchGraphGroups(runtime, connection.id, search, organizationId) };
+      }
       // Entra pushes SCIM groups and cannot be asked: the groups it has pushed are the ones to pick.
-      const rows = await searchDirectoryGroups(runtime.store.db, connection.id, request.query.search);
+      const rows = await searchDirectoryGroups(runtime.store.db, connection.id, search);
       return { data: rows.map((row) => ({ id: row.id, displayName: row.display_name, description: null })) };
     },
   );
@@ -216,6 +246,7 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         organizationId: organizationOf(request).id,
         limit: request.query.limit ?? 50,
         ...(request.query.before === undefined ? {} : { before: runsBefore(request.query.before) }),
+        ...(request.query.dryRun === undefined ? {} : { dryRun: request.query.dryRun }),
       }),
     }),
   );
@@ -274,4 +305,13 @@ function runsBefore(before: string): string {
   const time = Date.parse(before);
   if (Number.isNaN(time)) throw invalidInput('before must be a createdAt timestamp of a run', 'before');
   return new Date(time).toISOString();
+}
+
+/** `ids` as the list it names: comma-separated, blanks dropped, at most `maxGroupIds`. */
+function groupIdList(ids: string): string[] {
+  const list = [...new Set(ids.split(',').map((id) => id.trim()))].filter((id) => id !== '');
+  if (list.length === 0) throw invalidInput('ids must name at least one directory group id', 'ids');
+  if (list.length > maxGroupIds)
+    throw invalidInput(`ids names at most ${maxGroupIds} directory groups at once`, 'ids');
+  return list;
 }

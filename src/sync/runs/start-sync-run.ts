@@ -171,7 +171,7 @@ export function getSyncRun(runtime: Runtime, runId: string, organizationId?: str
 export async function listSyncRuns(
   runtime: Runtime,
   connectionId: string,
-  options: { limit?: number; before?: string; organizationId?: string } = {},
+  options: { limit?: number; before?: string; organizationId?: string; dryRun?: boolean } = {},
 ): Promise<SyncRun[]> {
   await getConnection(runtime.store.db, connectionId, options.organizationId);
   return selectSyncRuns(runtime.store.db, connectionId, { limit: options.limit ?? 50, ...options });

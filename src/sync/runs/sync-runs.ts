@@ -124,12 +124,19 @@ export async function findSyncRun(db: Executor, runId: string, organizationId?: 
 export async function selectSyncRuns(
   db: Executor,
   connectionId: string,
-  options: { limit: number; before?: string | undefined; organizationId?: string | undefined },
+  options: {
+    limit: number;
+    before?: string | undefined;
+    organizationId?: string | undefined;
+    /** Only dry runs (true) or only real runs (false); both when absent. */
+    dryRun?: boolean | undefined;
+  },
 ): Promise<SyncRun[]> {
   let query = db.selectFrom('sync_runs').selectAll().where('connection_id', '=', connectionId);
   if (options.organizationId !== undefined)
     query = query.where('organization_id', '=', options.organizationId);
   if (options.before !== undefined) query = query.where('created_at', '<', options.before);
+  if (options.dryRun !== undefined) query = query.where('dry_run', '=', options.dryRun ? 1 : 0);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map(toSyncRun);
 }

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import type { Emulator } from '../../../src/emulator/index.js';
 import { createSession } from '../../../src/sso/sessions.js';
 import type { TestRoster } from '../../support/roster.js';
@@ -8,12 +8,33 @@ import type { TestRoster } from '../../support/roster.js';
  * portal role, and a Graph round slow enough to watch.
  */
 
-/** A browser context signed in to the organization as a platform user holding `role`. */
+export interface PortalPerson {
+  organization: string;
+  role: string;
+  displayName: string;
+}
+
+/**
+ * A browser context signed in to the organization as a platform user holding `role`; `browsing`
+ * sets up the browser itself (time zone, locale).
+ */
 export async function signedInContext(
   browser: Browser,
   roster: TestRoster,
-  options: { organization: string; role: string; displayName: string },
+  options: PortalPerson,
+  browsing: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...browsing });
+  await signIn(context, roster, options);
+  return context;
+}
+
+/** Gives the context a new portal session, as signing in (again, in any of its tabs) does. */
+export async function signIn(
+  context: BrowserContext,
+  roster: TestRoster,
+  options: PortalPerson,
+): Promise<void> {
   const organization = await roster.runtime.store.db
     .selectFrom('organizations')
     .select('id')
@@ -30,13 +51,11 @@ export async function signedInContext(
     },
     new Date(),
   );
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Plain http on loopback: the cookies carry no __Host- prefix (src/sso/session-cookies.ts).
   await context.addCookies([
     { name: 'roster_session', value: sessionId, url: roster.url },
     { name: 'roster_csrf', value: session.csrfToken, url: roster.url },
   ]);
-  return context;
 }
 
 let slowUsers = 0;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { signOut } from './api/session';
+import { SessionEndedNotice } from './components/session-ended';
 import { Link, useLocation } from './router';
 import { useSession } from './hooks';
 
@@ -63,6 +64,7 @@ export function Layout(props: { children: ReactNode }) {
           </Link>
         ))}
       </nav>
+      <SessionEndedNotice />
       <main id="main" tabIndex={-1} ref={main}>
         {props.children}
       </main>

@@ -15,7 +15,7 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const snapshot = () => window.location.pathname + window.location.search;
+const snapshot = () => currentAddress();
 
 export function useLocation(): { path: string; query: URLSearchParams } {
   const current = useSyncExternalStore(subscribe, snapshot);
@@ -27,12 +27,37 @@ export function useLocation(): { path: string; query: URLSearchParams } {
  * Goes to `to`. `state` travels with the history entry (window.history.state), not in the URL: a
  * page can say what was just done without a link being able to say it for us.
  */
-export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
+export function navigate(
+  to: string,
+  options: { replace?: boolean; state?: unknown; keepScroll?: boolean } = {},
+): void {
   const state = options.state ?? null;
   if (options.replace) window.history.replaceState(state, '', to);
   else window.history.pushState(state, '', to);
   for (const listener of listeners) listener();
-  window.scrollTo(0, 0);
+  if (!options.keepScroll) window.scrollTo(0, 0);
+}
+
+/**
+ * Changes the current address's query (an empty or undefined value removes the name) in place:
+ * a list's filters and page live in the address, so Back from an item and a reload show the same
+ * list, and replacing rather than pushing keeps Back from undoing one filter change at a time.
+ */
+export function replaceQuery(
+  changes: Record<string, string | undefined>,
+  options: { state?: unknown; keepScroll?: boolean } = {},
+): void {
+  const url = new URL(window.location.href);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined || value === '') url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+  }
+  navigate(url.pathname + url.search, { ...options, replace: true });
+}
+
+/** The current page's address (path and query), for a sign-in that returns to it. */
+export function currentAddress(): string {
+  return window.location.pathname + window.location.search;
 }
 
 /** Matches `/users/:id` style patterns; returns the named parts or undefined. */

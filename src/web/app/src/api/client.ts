@@ -8,18 +8,53 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ApiError';
   }
 }
 
+/**
+ * A 401 once the page had a session: it ended (signed out in another tab, or expired). The API's
+ * own words speak to API clients ("send Authorization: Bearer rk_…"); an admin needs to hear that
+ * they must sign in again. The server's answer stays as `cause`.
+ */
+export class SessionEndedError extends ApiError {
+  constructor(cause: ApiError) {
+    super(401, 'session_ended', 'Your session has ended — sign in again.', { cause });
+    this.name = 'SessionEndedError';
+  }
+}
+
+/** Where the portal asks who is signed in; its 401 means "nobody", not "the session ended". */
+export const sessionPath = '/auth/session';
+
 let csrfToken = '';
 let organizationId = '';
+let hadSession = false;
+let sessionEnded = false;
+const sessionEndedListeners = new Set<() => void>();
 
 export function setSessionContext(context: { csrfToken: string; organizationId: string | null }): void {
   csrfToken = context.csrfToken;
   organizationId = context.organizationId ?? '';
+  hadSession = true;
+  setSessionEnded(false);
+}
+
+function setSessionEnded(ended: boolean): void {
+  if (sessionEnded === ended) return;
+  sessionEnded = ended;
+  for (const listener of sessionEndedListeners) listener();
+}
+
+/** Whether a request found the session ended; cleared when a session is loaded again. */
+export const isSessionEnded = (): boolean => sessionEnded;
+
+export function subscribeSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
 }
 
 /** The organization's base path in the REST API; every portal call is scoped to it. */
@@ -50,7 +85,14 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   });
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : safeJson(text);
-  if (!response.ok) throw toApiError(response.status, parsed);
+  if (!response.ok) {
+    const error = toApiError(response.status, parsed);
+    if (response.status === 401 && hadSession && path !== sessionPath) {
+      setSessionEnded(true);
+      throw new SessionEndedError(error);
+    }
+    throw error;
+  }
   return parsed as T;
 }
 

@@ -93,6 +93,11 @@ export const changeGraphConnection = (
 ) => patch<Record<string, unknown>>(connection(id, '/graph'), body);
 export const searchDirectoryGroups = (id: string, search: string) =>
   get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { search });
+/** The most ids one lookup of stored directory groups takes (the route's limit). */
+export const maxDirectoryGroupIds = 100;
+/** The connection's stored directory groups among `ids`, with their names; ids not stored are left out. */
+export const findDirectoryGroups = (id: string, ids: readonly string[]) =>
+  get<Page<DirectoryGroupHit>>(connection(id, '/directory-groups'), { ids: ids.join(',') });
 
 /**
  * The policy as set, and the effective one: every default filled in. `pending`: set since it was

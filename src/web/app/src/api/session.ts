@@ -1,4 +1,4 @@
-import { ApiError, get, post, put, setSessionContext } from './client';
+import { ApiError, get, post, put, sessionPath, setSessionContext } from './client';
 
 /** The signed-in person as /auth/session describes them. */
 export interface Session {
@@ -14,7 +14,7 @@ export interface Session {
 /** The session, or null when nobody is signed in. */
 export async function loadSession(): Promise<Session | null> {
   try {
-    const session = await get<Session>('/auth/session');
+    const session = await get<Session>(sessionPath);
     setSessionContext({ csrfToken: session.csrfToken, organizationId: session.organization?.id ?? null });
     return session;
   } catch (error) {

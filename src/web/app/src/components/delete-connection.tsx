@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { deleteConnection, getPolicy, type Connection } from '../api/connections';
 import { navigate } from '../router';
 import { CountList } from './run-summary';
@@ -22,7 +22,11 @@ export function isConnectionDeletedNote(value: unknown): value is ConnectionDele
   return typeof note?.name === 'string' && note.counts !== null && typeof note.counts === 'object';
 }
 
-export function DeleteConnection(props: { connection: Connection }) {
+/**
+ * `syncsEnded` changes when a sync of the connection ends: a refusal because it was running no
+ * longer holds, so it is cleared, as it is when the question is asked again.
+ */
+export function DeleteConnection(props: { connection: Connection; syncsEnded?: number }) {
   const { session } = useSession();
   const c = props.connection;
   const [asking, setAsking] = useState(false);
@@ -32,6 +36,8 @@ export function DeleteConnection(props: { connection: Connection }) {
     const note: ConnectionDeletedNote = { deletedConnection: { name: c.name, counts: answer.counts } };
     navigate('/', { state: note });
   });
+  const { reset } = remove;
+  useEffect(() => reset(), [props.syncsEnded, asking, reset]);
   if (!session.canChange) return null;
   const lifecycle = policy.data?.effective.lifecycle as { onDelete?: unknown } | undefined;
   const onDelete = lifecycle?.onDelete === 'delete' ? 'delete' : 'deactivate';

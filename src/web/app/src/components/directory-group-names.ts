@@ -1,23 +1,27 @@
-import { searchDirectoryGroups, type Connection } from '../api/connections';
-import { getGroup, listGroups } from '../api/people';
+import {
+  findDirectoryGroups,
+  maxDirectoryGroupIds,
+  searchDirectoryGroups,
+  type Connection,
+} from '../api/connections';
+import { getGroup } from '../api/people';
 import type { GroupNames } from './directory-group-picker';
 
 /**
  * Names for the directory groups a policy names by id (mappings, role rules, scope groups), so a
- * page opened later reads "Roster Admins", not "group 19cc25e3…". The REST API has no lookup of a
- * directory group by id, so the names are found where they show:
+ * page opened later reads "Roster Admins", not "group 19cc25e3…". The ids are the directory's own:
+ * a SCIM resource id (what Entra pushed) or a Graph object id. They are found
  *
- * 1. a platform group mirrored from the directory carries the directory group's id as its
- *    `externalId` (read a few pages of the organization's groups, no more);
- * 2. on Graph, the tenant's group search, asked for the names the policy itself suggests: a
- *    mapping's platform group is named after its directory group unless the admin renamed it.
+ * 1. among the connection's stored directory groups, by id (`…/directory-groups?ids=`): every
+ *    group Entra has pushed, or a Graph sync has read;
+ * 2. on Graph, before the first sync stores any, through the tenant's group search, asked for the
+ *    names the policy itself suggests: a mapping's platform group is named after its directory
+ *    group unless the admin renamed it.
  *
  * A group found by neither keeps its short id.
  */
 type Json = Record<string, unknown>;
 
-const maxGroupPages = 4;
-const groupPageSize = 500;
 const maxSearches = 10;
 
 const obj = (value: unknown): Json => (value !== null && typeof value === 'object' ? (value as Json) : {});
@@ -68,13 +72,9 @@ export async function resolveDirectoryGroupNames(
     found.set(id, name);
     missing.delete(id);
   };
-  let cursor: string | undefined;
-  for (let page = 0; page < maxGroupPages && missing.size > 0; page += 1) {
-    const groups = await listGroups({ limit: groupPageSize, cursor });
-    for (const group of groups.data)
-      if (group.connectionId === connection.id && group.externalId) take(group.externalId, group.displayName);
-    if (!groups.nextCursor) break;
-    cursor = groups.nextCursor;
+  for (let start = 0; start < ids.length; start += maxDirectoryGroupIds) {
+    const stored = await findDirectoryGroups(connection.id, ids.slice(start, start + maxDirectoryGroupIds));
+    for (const group of stored.data) take(group.id, group.displayName);
   }
   if (connection.kind !== 'graph' || missing.size === 0) return found;
   for (const name of (await suggestedNames(policy)).slice(0, maxSearches)) {

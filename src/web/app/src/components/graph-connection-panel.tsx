@@ -6,7 +6,7 @@ import {
   type GraphTest,
 } from '../api/connections';
 import { useLocation } from '../router';
-import { ErrorNotice, Field, Notice, Select, formatTime } from './ui';
+import { ErrorNotice, Field, Notice, Select, formatDate } from './ui';
 import { useAction, useSession } from '../hooks';
 
 /**
@@ -49,7 +49,7 @@ export function GraphConnectionPanel(props: { connection: Connection; onChange?:
         </div>
         <div>
           <dt>Secret expires</dt>
-          <dd>{formatTime(c.secretExpiresAt)}</dd>
+          <dd>{formatDate(c.secretExpiresAt)}</dd>
         </div>
       </dl>
       {session.canChange && (

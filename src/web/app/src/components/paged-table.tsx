@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { AsyncState, useCursorPages } from '../hooks';
+import type { AsyncState, CursorPages } from '../hooks';
 import { ErrorNotice, Loading, Pager } from './ui';
 
 export interface Column {
@@ -16,7 +16,7 @@ export interface Column {
 export function PagedTable<T>(props: {
   caption: string;
   result: AsyncState<{ data: T[]; nextCursor?: string | null | undefined }>;
-  pages: ReturnType<typeof useCursorPages>;
+  pages: CursorPages;
   columns: readonly Column[];
   rowKey: (item: T) => string;
   /** Attributes on the row (data-*) that name the item for tests and styles. */

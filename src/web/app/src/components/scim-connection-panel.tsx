@@ -12,8 +12,8 @@ import { useAction, useAsync, usePolling, useSession } from '../hooks';
 
 /**
  * A SCIM connection: "waiting for Entra's first request" until Entra calls, then live with the
- * time of Entra's last request. Both are polled, so the page follows Entra by itself. Tokens with
- * rotation (add a new one, then revoke the old); revoking asks first.
+ * time of Entra's last request. Both are polled, with the tokens' last use, so the page follows
+ * Entra by itself. Tokens with rotation (add a new one, then revoke the old); revoking asks first.
  */
 export const scimPollMs = { waiting: 3000, live: 5000 } as const;
 
@@ -21,16 +21,24 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
   const { session } = useSession();
   const c = props.connection;
   const tokens = useAsync(() => listScimTokens(c.id), [c.id]);
-  const [issued, setIssued] = useState<{ token: string }>();
+  const [issued, setIssued] = useState<string>();
   const rotate = useAction(async () => {
-    setIssued(await createScimToken(c.id));
+    // Only the secret: the answer names the connection too, and this page is already it.
+    setIssued((await createScimToken(c.id)).token);
     tokens.reload();
   });
   const revoke = useAction(async (tokenId: string) => {
     await revokeScimToken(c.id, tokenId);
     tokens.reload();
   });
-  usePolling(props.onChange, c.lastRequestAt ? scimPollMs.live : scimPollMs.waiting);
+  // A token's last use moves with Entra's last request: both are read each round.
+  usePolling(
+    () => {
+      props.onChange();
+      tokens.reload();
+    },
+    c.lastRequestAt ? scimPollMs.live : scimPollMs.waiting,
+  );
   const tenantUrl = c.tenantUrl;
   const active = (tokens.data?.data ?? []).filter((t) => !t.revokedAt);
   return (
@@ -39,7 +47,7 @@ export function ScimConnectionPanel(props: { connection: Connection; onChange: (
       <ScimStatus connection={c} />
       {tenantUrl && <p className="mono small">Tenant URL: {tenantUrl}</p>}
       <h2>Secret tokens</h2>
-      {issued && <ScimCredentials created={issued} />}
+      {issued && <ScimCredentials token={issued} />}
       <ErrorNotice error={tokens.error ?? rotate.error ?? revoke.error} />
       <ul className="plain tokens">
         {(tokens.data?.data ?? []).map((t) => (

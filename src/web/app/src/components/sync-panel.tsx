@@ -13,7 +13,15 @@ import { useAction, useAsync, usePolling, useSession } from '../hooks';
  */
 export function SyncPanel(props: { connectionId: string; onRunEnded?: () => void }) {
   const { session } = useSession();
-  const history = useAsync(() => listRuns(props.connectionId, { limit: 5 }), [props.connectionId]);
+  // The newest run, to follow if live (a preview too), and the last real sync, found by the server
+  // however many previews came after it.
+  const history = useAsync(async () => {
+    const [newest, lastSync] = await Promise.all([
+      listRuns(props.connectionId, { limit: 1 }),
+      listRuns(props.connectionId, { limit: 1, dryRun: false }),
+    ]);
+    return { newest: newest.data[0], lastSync: lastSync.data[0] };
+  }, [props.connectionId]);
   const [current, setCurrent] = useState<SyncRun>();
   // The organization's seat limit, so a preview can warn before a sync would exceed it.
   const organization = useAsync(() => get<{ settings?: { seatLimit?: number | null } }>(orgPath('')), []);
@@ -22,7 +30,7 @@ export function SyncPanel(props: { connectionId: string; onRunEnded?: () => void
     setCurrent(await startRun(props.connectionId, { dryRun })),
   );
   const cancel = useAction(async (id: string) => setCurrent(await cancelRun(id)));
-  const newest = history.data?.data[0];
+  const newest = history.data?.newest;
   useEffect(() => {
     // Runs are listed newest first: a live newest run is the one to follow.
     if (newest && isLive(newest)) setCurrent((shown) => (shown && isLive(shown) ? shown : newest));
@@ -44,8 +52,8 @@ export function SyncPanel(props: { connectionId: string; onRunEnded?: () => void
       onRunEnded?.();
     }
   }, [current, running, reload, onRunEnded]);
-  const past = (history.data?.data ?? []).filter((r) => !r.dryRun);
-  const neverSynced = history.data !== undefined && past.length === 0;
+  const lastSync = history.data?.lastSync;
+  const neverSynced = history.data !== undefined && lastSync === undefined;
   const cancelling = cancel.busy || current?.cancelRequested === true;
   return (
     <div className="card">
@@ -83,10 +91,10 @@ export function SyncPanel(props: { connectionId: string; onRunEnded?: () => void
       )}
       <ErrorNotice error={start.error ?? cancel.error} />
       {current && <RunSummary run={current} seatLimit={seatLimit} />}
-      {!current && past[0] && (
+      {!current && lastSync && (
         <>
           <h3>Last sync</h3>
-          <RunSummary run={past[0]} />
+          <RunSummary run={lastSync} />
         </>
       )}
     </div>

@@ -220,6 +220,22 @@ export function formatTime(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString();
 }
 
+/**
+ * A calendar date (a secret's expiry day, `2027-03-15`) as that day and no time. It is read and
+ * shown in UTC: in the reader's zone, midnight UTC is the day before anywhere west of Greenwich.
+ */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  });
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

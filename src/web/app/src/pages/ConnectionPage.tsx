@@ -16,8 +16,8 @@ export function ConnectionPage(props: { connectionId: string }) {
   // A sync applies a pending policy: the policy panel reads again whether it still is.
   const [syncsEnded, setSyncsEnded] = useState(0);
   const onRunEnded = useCallback(() => setSyncsEnded((n) => n + 1), []);
-  if (connection.error) return <ErrorNotice error={connection.error} />;
-  if (!connection.data) return <Loading />;
+  // A failed refresh (the SCIM status is polled) keeps the page, and its unsaved edits, on screen.
+  if (!connection.data) return connection.error ? <ErrorNotice error={connection.error} /> : <Loading />;
   const c = connection.data;
   return (
     <section>
@@ -28,6 +28,7 @@ export function ConnectionPage(props: { connectionId: string }) {
         {c.name} <Badge value={c.kind === 'scim' ? 'SCIM' : 'Graph'} />
       </h1>
       {!session.canChange && <ReadOnlyNotice role={session.role} />}
+      <ErrorNotice error={connection.error} />
       {c.kind === 'scim' ? (
         <ScimConnectionPanel connection={c} onChange={connection.reload} />
       ) : (
@@ -35,7 +36,7 @@ export function ConnectionPage(props: { connectionId: string }) {
       )}
       <PolicyPanel connection={c} syncsEnded={syncsEnded} />
       {c.kind === 'graph' && <SyncPanel connectionId={c.id} onRunEnded={onRunEnded} />}
-      <DeleteConnection connection={c} />
+      <DeleteConnection connection={c} syncsEnded={syncsEnded} />
     </section>
   );
 }

@@ -1,15 +1,19 @@
-import { useState } from 'react';
 import { listGroups } from '../api/people';
 import { PagedTable } from '../components/paged-table';
 import { SearchField, formatCount } from '../components/ui';
 import { Link } from '../router';
-import { useAsync, useCursorPages, useDebounced } from '../hooks';
+import { useAsync, useListQuery, useSearchText } from '../hooks';
 
-/** Groups with their member counts (kept as a column, so a 100,000-member group costs one row). */
+const filterNames = ['search'] as const;
+
+/**
+ * Groups with their member counts (kept as a column, so a 100,000-member group costs one row).
+ * The search and page live in the address, so Back from a group comes back to the same list.
+ */
 export function GroupsPage() {
-  const [search, setSearch] = useState('');
-  const pages = useCursorPages();
-  const query = useDebounced(search.trim());
+  const { values, set, pages } = useListQuery(filterNames);
+  const query = values.search;
+  const [search, setSearch] = useSearchText(query, (text) => set('search', text));
   const groups = useAsync(
     () => listGroups({ search: query, cursor: pages.cursor, limit: 50 }),
     [query, pages.cursor],
@@ -18,14 +22,7 @@ export function GroupsPage() {
     <section>
       <h1>Groups</h1>
       <div className="filters" role="search">
-        <SearchField
-          value={search}
-          placeholder="Group name"
-          onChange={(value) => {
-            setSearch(value);
-            pages.reset();
-          }}
-        />
+        <SearchField value={search} placeholder="Group name" onChange={setSearch} />
       </div>
       <PagedTable
         caption="Groups"

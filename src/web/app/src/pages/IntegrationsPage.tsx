@@ -64,9 +64,7 @@ async function loadTiles(): Promise<{ data: TileConnection[] }> {
   const { data } = await listConnections();
   const withRuns = await Promise.all(
     data.map(async (c) =>
-      c.kind === 'graph'
-        ? { ...c, lastRun: (await listRuns(c.id, { limit: 10 })).data.find((run) => !run.dryRun) }
-        : c,
+      c.kind === 'graph' ? { ...c, lastRun: (await listRuns(c.id, { limit: 1, dryRun: false })).data[0] } : c,
     ),
   );
   return { data: withRuns };

@@ -36,7 +36,10 @@ export function ScimConnectPage() {
       )}
       {created && (
         <>
-          <ScimCredentials created={{ ...created, connectionId: created.connection.id }} />
+          <ScimCredentials
+            token={created.token}
+            created={{ tenantUrl: created.tenantUrl, connectionId: created.connection.id }}
+          />
           <FirstRequest connectionId={created.connection.id} />
         </>
       )}

@@ -1,22 +1,27 @@
 import { useState, type FormEvent } from 'react';
+import { safeReturnTo } from '../components/session-ended';
 import { signInErrorText } from '../components/sign-in-errors';
 import { Field, Notice } from '../components/ui';
-import { navigate, useLocation } from '../router';
+import { currentAddress, navigate, useLocation } from '../router';
 
 /**
  * Sign-in: the admin names their organization and goes to Microsoft; Entra sends them back to
  * /auth/callback. Errors from that trip come back here as ?error=<code>: the page shows its own
  * text for the code. A `message` in the address is ignored, so a crafted link cannot put its
- * words on this page.
+ * words on this page. After signing in, the admin lands where they were: the page shown here in
+ * place of a signed-in one, or `?return=` (a portal path) when sent here because a session ended.
  */
 export function SignInPage(props: { signedIn: boolean }) {
-  const { query } = useLocation();
+  const { path, query } = useLocation();
   const [org, setOrg] = useState(query.get('org') ?? window.localStorage.getItem('roster.org') ?? '');
   const message = signInErrorText(query.get('error'));
+  const returnTo = path === '/sign-in' ? safeReturnTo(query.get('return')) : currentAddress();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     window.localStorage.setItem('roster.org', org.trim());
-    window.location.assign(`/auth/sign-in?${new URLSearchParams({ org: org.trim() }).toString()}`);
+    const params = new URLSearchParams({ org: org.trim() });
+    if (returnTo) params.set('return_to', returnTo);
+    window.location.assign(`/auth/sign-in?${params.toString()}`);
   };
   return (
     <main className="sign-in" id="main">
@@ -26,8 +31,8 @@ export function SignInPage(props: { signedIn: boolean }) {
       {props.signedIn && (
         <Notice>
           You are signed in.{' '}
-          <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
-            Open the portal
+          <a href={returnTo ?? '/'} onClick={(e) => (e.preventDefault(), navigate(returnTo ?? '/'))}>
+            {returnTo ? 'Go back to the page' : 'Open the portal'}
           </a>
         </Notice>
       )}

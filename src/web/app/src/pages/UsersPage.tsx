@@ -1,36 +1,33 @@
-import { useState } from 'react';
 import { listUsers, userName } from '../api/people';
 import { PagedTable } from '../components/paged-table';
 import { Badge, SearchField, Select } from '../components/ui';
 import { Link } from '../router';
-import { useAsync, useCursorPages, useDebounced } from '../hooks';
+import { useAsync, useListQuery, useSearchText } from '../hooks';
 
 const pageSize = 50;
+const filterNames = ['search', 'status', 'source'] as const;
 
-/** Users grid: search, status and source filters, cursor paging that stays fast at 100,000 users. */
+/**
+ * Users grid: search, status and source filters, cursor paging that stays fast at 100,000 users.
+ * Filters and page live in the address, so Back from a user comes back to the same list.
+ */
 export function UsersPage() {
-  const [search, setSearch] = useState('');
-  const [status, setStatus] = useState('');
-  const [source, setSource] = useState('');
-  const pages = useCursorPages();
-  const query = useDebounced(search.trim());
+  const { values, set, pages } = useListQuery(filterNames);
+  const { search: query, status, source } = values;
+  const [search, setSearch] = useSearchText(query, (text) => set('search', text));
   const users = useAsync(
     () => listUsers({ search: query, status, source, cursor: pages.cursor, limit: pageSize }),
     [query, status, source, pages.cursor],
   );
-  const filter = (set: (value: string) => void) => (value: string) => {
-    set(value);
-    pages.reset();
-  };
   return (
     <section>
       <h1>Users</h1>
       <div className="filters" role="search">
-        <SearchField value={search} placeholder="Name or email" onChange={filter(setSearch)} />
+        <SearchField value={search} placeholder="Name or email" onChange={setSearch} />
         <Select
           label="Status"
           value={status}
-          onChange={filter(setStatus)}
+          onChange={(value) => set('status', value)}
           options={[
             ['', 'Any status'],
             ['active', 'Active'],
@@ -41,7 +38,7 @@ export function UsersPage() {
         <Select
           label="Source"
           value={source}
-          onChange={filter(setSource)}
+          onChange={(value) => set('source', value)}
           options={[
             ['', 'Any source'],
             ['graph', 'Graph sync'],
