@@ -7,6 +7,7 @@ import * as sso from './0005-sso.js';
 import * as membershipMemberIndex from './0006-membership-member-index.js';
 import * as policyPending from './0007-policy-pending.js';
 import * as syncRunHolder from './0008-sync-run-holder.js';
+import * as scrubScimPasswords from './0009-scrub-scim-passwords.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-membership-member-index': membershipMemberIndex,
   '0007-policy-pending': policyPending,
   '0008-sync-run-holder': syncRunHolder,
+  '0009-scrub-scim-passwords': scrubScimPasswords,
 };
 
 export const migrationProvider: MigrationProvider = {
