@@ -346,6 +346,14 @@ for (const engine of engines) {
         });
         assert.equal(res.status, 304);
         assert.deepEqual(res.body, {});
+        // Deleting a member user does not move the group's version: an answer with members is sent.
+        assert.equal((await scim.get(`/Groups/${groupId}`, { 'if-none-match': etag })).status, 200);
+      });
+
+      test('sorting groups by their members is refused rather than reading every member', async () => {
+        const res = await scim.get('/Groups?excludedAttributes=members&sortBy=members');
+        assert.equal(res.status, 400);
+        assert.equal(res.body.scimType, 'invalidValue');
       });
 
       test('a write whose If-None-Match names the current version is 412 and changes nothing', async () => {

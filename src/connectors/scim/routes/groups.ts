@@ -31,6 +31,13 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
   app.get('/Groups', async (request, reply) => {
     const query = request.query as Query;
     const params = parseListParams(query);
+    // Sorting groups by their member lists would read every member of every group.
+    if (params.sortBy?.attribute.toLowerCase() === 'members') {
+      throw new ScimProtocolError('sortBy members is not supported: groups are not sorted by their members', {
+        status: 400,
+        scimType: 'invalidValue',
+      });
+    }
     const projection = parseProjection(query, 'Group');
     const { baseUrl, connection } = request.scim;
     const render = (row: DirectoryGroupRow) => renderGroup(row, baseUrl, undefined);
@@ -65,8 +72,11 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       await getDirectoryGroup(runtime.store.db, request.scim.connection.id, request.params.id),
       'Group',
     );
-    // Before the members are read: a client that holds this version gets no body at all.
-    if (isNotModified(request, row.version)) return sendNotModified(reply, row.version);
+    // Before the members are read: a client that holds this version gets no body at all. Only
+    // without members: deleting a member user drops its membership without moving the version.
+    if (projection.excludes('members') && isNotModified(request, row.version)) {
+      return sendNotModified(reply, row.version);
+    }
     return sendResource(reply, 200, await renderProjected(runtime.store.db, request, row, projection));
   });
 
