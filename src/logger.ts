@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 
 /** Paths redacted from every log line: nothing secret is ever logged. */
 export const redactedPaths = [
@@ -18,7 +18,15 @@ export const redactedPaths = [
   '*.secret',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: redactedPaths, censor: '[redacted]' } };
+export function createLogger(
+  level: string,
+  destination?: NodeJS.WritableStream,
+  hooks?: LoggerOptions['hooks'],
+): Logger {
+  const options: LoggerOptions = {
+    level,
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    ...(hooks === undefined ? {} : { hooks }),
+  };
   return destination ? pino(options, destination as unknown as pino.DestinationStream) : pino(options);
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type ConfigOverrides, type RosterConfig } from '../config.js';
 import { RosterError } from '../errors.js';
-import { createLogger, redactedPaths } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 /** Global flags every command accepts, layered over the environment. */
@@ -34,22 +34,14 @@ export function commandLogger(
   destination: NodeJS.WritableStream = process.stderr,
 ): Logger {
   if (env.LOG_LEVEL !== undefined) return createLogger(level, destination);
-  const options: LoggerOptions = {
-    level: 'error',
-    redact: { paths: redactedPaths, censor: '[redacted]' },
-    hooks: {
-      logMethod(args, log, levelValue) {
-        const fields: unknown = args[0];
-        const explained =
-          typeof fields === 'object' &&
-          fields !== null &&
-          'err' in fields &&
-          fields.err instanceof RosterError;
-        if (!explained || levelValue >= (pino.levels.values.fatal ?? 60)) log.apply(this, args);
-      },
+  return createLogger('error', destination, {
+    logMethod(args, log, levelValue) {
+      const fields: unknown = args[0];
+      const explained =
+        typeof fields === 'object' && fields !== null && 'err' in fields && fields.err instanceof RosterError;
+      if (!explained || levelValue >= (pino.levels.values.fatal ?? 60)) log.apply(this, args);
     },
-  };
-  return pino(options, destination as unknown as pino.DestinationStream);
+  });
 }
 
 export function printJson(value: unknown): void {

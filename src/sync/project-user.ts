@@ -14,6 +14,7 @@ import { addGroupMembers } from '../store/groups.js';
 import type { UserRow } from '../store/schema.js';
 import { findUser, findUserByExternalId, insertUser, updateUser } from '../store/users.js';
 import type { ApplyContext } from './context.js';
+import { otherConnections } from './other-connections.js';
 import type { Outcome } from './outcome.js';
 import { afterStatusChange, deletePlatformUser, onUserCreated } from './user-effects.js';
 import { loadUserGroups } from './user-groups.js';
@@ -133,33 +134,7 @@ async function isUnowned(ctx: ApplyContext, user: UserRow): Promise<boolean> {
   if (user.source_connection_id === ctx.connectionId) return false;
   if (user.source === 'local') return user.external_id !== null;
   if (user.source_connection_id === null) return true;
-  return !(await connectionExists(ctx, user.source_connection_id));
-}
-
-/**
- * Connections known to exist, per transaction: a page of users another connection owns asks about
- * the same one again and again. None is deleted while a transaction projects users.
- */
-const knownConnections = new WeakMap<object, Map<string, boolean>>();
-
-async function connectionExists(ctx: ApplyContext, connectionId: string): Promise<boolean> {
-  let known = knownConnections.get(ctx.trx);
-  if (known === undefined) {
-    known = new Map<string, boolean>();
-    knownConnections.set(ctx.trx, known);
-  }
-  let exists = known.get(connectionId);
-  if (exists === undefined) {
-    const row = await ctx.trx
-      .selectFrom('connections')
-      .select('id')
-      .where('id', '=', connectionId)
-      .where('organization_id', '=', ctx.organizationId)
-      .executeTakeFirst();
-    exists = row !== undefined;
-    known.set(connectionId, exists);
-  }
-  return exists;
+  return !(await otherConnections(ctx)).includes(user.source_connection_id);
 }
 
 /**

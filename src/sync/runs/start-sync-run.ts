@@ -106,9 +106,10 @@ async function markRunning(runtime: Runtime, run: SyncRun): Promise<boolean> {
  */
 export async function markInterrupted(runtime: Runtime, runId: string): Promise<void> {
   const now = isoNow(runtime.clock);
-  const announced = await runtime.store.transaction(async (trx) => {
+  // The organization to wake delivery for, when a sync.failed was appended.
+  const announcedFor = await runtime.store.transaction(async (trx) => {
     const run = await findSyncRun(trx, runId).catch(() => undefined);
-    if (run === undefined || finishedStatuses.includes(run.status)) return false;
+    if (run === undefined || finishedStatuses.includes(run.status)) return undefined;
     const started = run.status === 'running';
     const message = started
       ? 'The process running this sync stopped; the next run resumes where it left off'
@@ -121,10 +122,11 @@ export async function markInterrupted(runtime: Runtime, runId: string): Promise<
       .where('id', '=', runId)
       .where('status', '=', run.status)
       .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) !== 1 || !started) return false;
-    return appendSyncFinished(trx, run, { status: 'failed', counts: run.counts, errors: errors.length }, now);
+    if (Number(closed.numUpdatedRows) !== 1 || !started) return undefined;
+    const counts = { status: 'failed', counts: run.counts, errors: errors.length };
+    return (await appendSyncFinished(trx, run, counts, now)) ? run.organizationId : undefined;
   });
-  if (announced) runtime.eventBus.notify((await findSyncRun(runtime.store.db, runId)).organizationId);
+  if (announcedFor !== undefined) runtime.eventBus.notify(announcedFor);
 }
 
 /**
