@@ -169,6 +169,63 @@ for (const engine of engines) {
         .execute();
     });
 
+    test('runs of a process on another host are closed once they hold no live lease', async () => {
+      const remote = 'another-host.example:4242';
+      const longAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+      const insert = async (status: 'queued' | 'running', createdAt: string) => {
+        const run = await insertSyncRun(roster.runtime.store.db, {
+          organizationId,
+          connectionId,
+          trigger: 'manual',
+          dryRun: false,
+          full: false,
+          now: createdAt,
+          status,
+        });
+        await roster.runtime.store.db
+          .updateTable('sync_runs')
+          .set({ holder: remote })
+          .where('id', '=', run.id)
+          .execute();
+        return run.id;
+      };
+      const running = await insert('running', longAgo);
+      const waiting = await insert('queued', longAgo);
+      const justQueued = await insert('queued', new Date().toISOString());
+      const setLease = (expiresAt: string) =>
+        roster.runtime.store.db
+          .insertInto('sync_leases')
+          .values({ connection_id: connectionId, run_id: running, holder: remote, expires_at: expiresAt })
+          .onConflict((oc) =>
+            oc.column('connection_id').doUpdateSet({ run_id: running, expires_at: expiresAt }),
+          )
+          .execute();
+      const status = async (id: string) => (await getSyncRun(roster.runtime, id)).status;
+
+      // The remote process renews its lease: its run runs, and the run queued behind it waits.
+      await setLease(new Date(Date.now() + 30_000).toISOString());
+      await closeOrphanedRuns(roster.runtime);
+      assert.deepEqual(
+        [await status(running), await status(waiting), await status(justQueued)],
+        ['running', 'queued', 'queued'],
+      );
+
+      // It stopped renewing long ago: both of its runs are orphans; a run queued a moment ago is not yet.
+      await setLease(longAgo);
+      await closeOrphanedRuns(roster.runtime);
+      assert.deepEqual(
+        [await status(running), await status(waiting), await status(justQueued)],
+        ['failed', 'failed', 'queued'],
+      );
+      assert.match(JSON.stringify((await getSyncRun(roster.runtime, waiting)).errors), /"interrupted"/);
+      await roster.runtime.store.db.deleteFrom('sync_leases').where('run_id', '=', running).execute();
+      await roster.runtime.store.db
+        .updateTable('sync_runs')
+        .set({ status: 'cancelled' })
+        .where('id', '=', justQueued)
+        .execute();
+    });
+
     test('stopping the server cancels the runs it started and waits for them', async () => {
       const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'api', full: true });
       await stopLocalRuns(roster.runtime);

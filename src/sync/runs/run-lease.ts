@@ -80,12 +80,18 @@ export async function releaseLease(db: Executor, connectionId: string, runId: st
     .execute();
 }
 
+/** Whether a holder is a process on this host, whose life the kernel can tell. */
+export function isLocalHolder(holder: string): boolean {
+  const separator = holder.lastIndexOf(':');
+  return (
+    holder.slice(0, separator) === os.hostname() && Number.isInteger(Number(holder.slice(separator + 1)))
+  );
+}
+
 /** A holder on another host is trusted until its lease expires; on this host we can ask the kernel. */
 export function holderIsAlive(holder: string): boolean {
-  const separator = holder.lastIndexOf(':');
-  const host = holder.slice(0, separator);
-  const pid = Number(holder.slice(separator + 1));
-  if (host !== os.hostname() || !Number.isInteger(pid)) return true;
+  if (!isLocalHolder(holder)) return true;
+  const pid = Number(holder.slice(holder.lastIndexOf(':') + 1));
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

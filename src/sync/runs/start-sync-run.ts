@@ -6,7 +6,7 @@ import type { Actor } from '../../store/audit.js';
 import { getConnection } from '../../store/connections.js';
 import { executeLeasedRun, type RunHooks } from './execute-sync-run.js';
 import { appendSyncFinished } from '../../events/sync-run-events.js';
-import { holderIsAlive, tryAcquireLease } from './run-lease.js';
+import { holderIsAlive, isLocalHolder, leaseTtlMs, tryAcquireLease } from './run-lease.js';
 import {
   finishedStatuses,
   findSyncRun,
@@ -130,22 +130,71 @@ export async function markInterrupted(runtime: Runtime, runId: string): Promise<
 }
 
 /**
- * Closes the records of runs whose process is gone (killed CLI, crashed server): queued or
- * running, held by a process on this host that no longer exists, and not running under a lease
- * a live process holds. Runs of processes on other hosts are trusted until their lease lapses.
+ * Closes the records of runs whose process is gone (killed CLI, crashed server). A holder on this
+ * host is asked of the kernel. A holder on another host cannot be, so its runs are judged by the
+ * lease: a running run keeps its lease fresh, and a queued one takes a free lease within
+ * `leasePollMs`. A remote run that has neither, and still has neither a moment later, is orphaned.
  */
 export async function closeOrphanedRuns(runtime: Runtime): Promise<void> {
-  const open = await runtime.store.db
+  const now = runtime.clock.now();
+  const remote: string[] = [];
+  for (const run of await openRuns(runtime)) {
+    if (inFlight.has(run.id) || run.holder === null) continue;
+    if (isLocalHolder(run.holder)) {
+      if (holderIsAlive(run.holder)) continue;
+      // A live process of ours may have taken the run over under its own lease.
+      if (run.leaseRunId === run.id && run.leaseHolder !== null && holderIsAlive(run.leaseHolder)) continue;
+      await markInterrupted(runtime, run.id);
+    } else if (abandoned(run, now)) {
+      remote.push(run.id);
+    }
+  }
+  if (remote.length === 0) return;
+  // The lease may have been released a moment ago; a live waiter takes it within one poll.
+  await sleep(3 * leasePollMs);
+  const later = runtime.clock.now();
+  for (const run of await openRuns(runtime)) {
+    if (remote.includes(run.id) && abandoned(run, later)) await markInterrupted(runtime, run.id);
+  }
+}
+
+interface OpenRun {
+  id: string;
+  status: string;
+  holder: string | null;
+  createdAt: string;
+  leaseRunId: string | null;
+  leaseHolder: string | null;
+  leaseExpiresAt: string | null;
+}
+
+async function openRuns(runtime: Runtime): Promise<OpenRun[]> {
+  return runtime.store.db
     .selectFrom('sync_runs as r')
-    .leftJoin('sync_leases as l', 'l.run_id', 'r.id')
-    .select(['r.id', 'r.holder', 'l.holder as leaseHolder'])
+    .leftJoin('sync_leases as l', 'l.connection_id', 'r.connection_id')
+    .select([
+      'r.id',
+      'r.status',
+      'r.holder',
+      'r.created_at as createdAt',
+      'l.run_id as leaseRunId',
+      'l.holder as leaseHolder',
+      'l.expires_at as leaseExpiresAt',
+    ])
     .where('r.status', 'in', ['queued', 'running'])
     .execute();
-  for (const run of open) {
-    if (inFlight.has(run.id) || run.holder === null || holderIsAlive(run.holder)) continue;
-    if (run.leaseHolder !== null && holderIsAlive(run.leaseHolder)) continue;
-    await markInterrupted(runtime, run.id);
+}
+
+/** A remote run that holds no live lease and, when queued, has let a free lease go unclaimed. */
+function abandoned(run: OpenRun, now: Date): boolean {
+  const leaseFresh = run.leaseExpiresAt !== null && run.leaseExpiresAt >= now.toISOString();
+  if (run.status === 'running') {
+    // Renewed every leaseTtlMs / 4; one whole TTL more without renewal is a process that is gone.
+    const graceEnd = new Date(now.getTime() - leaseTtlMs).toISOString();
+    return run.leaseRunId !== run.id || run.leaseExpiresAt === null || run.leaseExpiresAt < graceEnd;
   }
+  const queuedLongAgo = run.createdAt < new Date(now.getTime() - leaseTtlMs).toISOString();
+  return queuedLongAgo && !leaseFresh;
 }
 
 /** Cancels every run of this process and waits for them to stop (graceful shutdown). */
