@@ -6,7 +6,12 @@ import { deleteDirectoryGroup, getDirectoryGroup, saveDirectoryGroup } from '../
 import { deleteGroup, findGroup, insertGroup, updateGroup } from '../store/groups.js';
 import type { GroupRow } from '../store/schema.js';
 import { findMirrorOfEntraGroup, otherProjectingConnection } from '../store/shared-groups.js';
-import { applyMembersClear, projectExistingMembers, redecideGroupMembers } from './apply-members.js';
+import {
+  applyMembersClear,
+  projectExistingMembers,
+  redecideGroupMembers,
+  withdrawExistingMembers,
+} from './apply-members.js';
 import type { DirectoryGroupInput } from './change.js';
 import type { ApplyContext } from './context.js';
 import { findGroupMapping, resolveMappedGroup } from './group-mapping.js';
@@ -62,9 +67,15 @@ export async function applyGroupUpsert(
   if (existing !== undefined && existing.group_id !== groupId) {
     await projectExistingMembers(ctx, input.id, groupId, outcome);
   }
-  // A mirror the group no longer projects onto (mapped now, or `unmapped: ignore`) goes, as it
-  // would with the directory group: nothing else keeps it current.
-  if (previousMirror && previous !== groupId) await deleteMirror(ctx, previous, outcome);
+  if (previous !== null && previous !== groupId) {
+    // A platform group that stays (mapped, or a mirror another connection keeps) loses the members
+    // this directory group brought; a mirror that goes takes them along.
+    const stays = !previousMirror || (await heirOf(ctx, previous)) !== undefined;
+    if (stays) await withdrawExistingMembers(ctx, input.id, previous, outcome);
+    // A mirror the group no longer projects onto (mapped now, or `unmapped: ignore`) goes, as it
+    // would with the directory group: nothing else keeps it current.
+    if (previousMirror) await deleteMirror(ctx, previous, outcome);
+  }
   // Scope and role rules may name the group: its members are decided again under the new name.
   if (existing !== undefined && existing.display_name !== input.displayName) {
     await redecideGroupMembers(ctx, input.id, outcome);

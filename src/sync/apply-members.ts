@@ -63,7 +63,7 @@ export async function applyMembersRemove(
   memberIds: readonly string[],
   outcome: Outcome,
 ): Promise<void> {
-  const { trx, connectionId, now } = ctx;
+  const { trx, connectionId } = ctx;
   const types = await memberTypes(trx, connectionId, groupId, [...new Set(memberIds)]);
   if (types.size === 0) return;
   const present = [...types.keys()];
@@ -78,21 +78,7 @@ export async function applyMembersRemove(
     });
     if (autoRemoves(ctx, mapped?.mapping)) {
       const users = present.filter((id) => types.get(id) === 'user');
-      // A user still in another directory group that projects onto the same platform group stays.
-      const kept = await stillReachPlatformGroup(trx, connectionId, platformGroupId, users);
-      let userIds = await platformUsersOf(
-        ctx,
-        users.filter((id) => !kept.has(id)),
-      );
-      // ...or through another connection's copy of the group (two connections to one tenant).
-      const others = await otherConnections(ctx);
-      if (others.length > 0 && userIds.length > 0) {
-        const elsewhere = await platformUsersReachingViaOthers(trx, others, platformGroupId, userIds);
-        userIds = userIds.filter((id) => !elsewhere.has(id));
-      }
-      for (const userId of await removeGroupMembers(trx, platformGroupId, userIds, now)) {
-        outcome.emit('group.member_removed', { groupId: platformGroupId, userId }, 'membershipsRemoved');
-      }
+      await removeUnreached(ctx, platformGroupId, users, outcome);
     }
   }
   await redecideUsers(
@@ -142,6 +128,56 @@ export async function projectExistingMembers(
     )) {
       outcome.emit('group.member_added', { groupId: platformGroupId, userId }, 'membershipsAdded');
     }
+  }
+}
+
+/**
+ * A directory group no longer projects onto `platformGroupId` (its mapping went or moved, or it
+ * stopped sharing another connection's mirror): the users it brought there leave, as they would
+ * have left one by one, unless something else still brings them. The mapping that put them there
+ * is no longer in the policy, so the policy's default auto-remove rule decides.
+ */
+export async function withdrawExistingMembers(
+  ctx: ApplyContext,
+  directoryGroupId: string,
+  platformGroupId: string,
+  outcome: Outcome,
+): Promise<void> {
+  if (!autoRemoves(ctx, undefined)) return;
+  let after: string | undefined;
+  for (;;) {
+    const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    if (page.length === 0) return;
+    after = page[page.length - 1]?.member_id;
+    const users = page.filter((row) => row.member_type === 'user').map((row) => row.member_id);
+    await removeUnreached(ctx, platformGroupId, users, outcome);
+  }
+}
+
+/** Takes directory users out of a platform group, but not those another directory group still brings. */
+async function removeUnreached(
+  ctx: ApplyContext,
+  platformGroupId: string,
+  directoryUserIds: readonly string[],
+  outcome: Outcome,
+): Promise<void> {
+  // A user still in another directory group that projects onto the same platform group stays...
+  const kept = await stillReachPlatformGroup(ctx.trx, ctx.connectionId, platformGroupId, directoryUserIds);
+  let userIds = await platformUsersOf(
+    ctx,
+    directoryUserIds.filter((id) => !kept.has(id)),
+  );
+  // ...or through another connection's copy of the group (two connections to one tenant).
+  const others = await otherConnections(ctx);
+  if (others.length > 0 && userIds.length > 0) {
+    const elsewhere = await platformUsersReachingViaOthers(ctx.trx, others, platformGroupId, userIds);
+    userIds = userIds.filter((id) => !elsewhere.has(id));
+  }
+  for (const userId of await removeGroupMembers(ctx.trx, platformGroupId, userIds, ctx.now)) {
+    outcome.emit('group.member_removed', { groupId: platformGroupId, userId }, 'membershipsRemoved');
   }
 }
 

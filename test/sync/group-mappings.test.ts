@@ -202,6 +202,38 @@ for (const engine of engines) {
       assert.deepEqual(await platformMembers(bench, 'Alpha'), []);
     });
 
+    test('a mapping taken away takes its members out of the platform group it pointed at', async () => {
+      const bench = await policyBench(store);
+      const mapped = {
+        groups: { mappings: [{ directoryGroup: { name: 'A' }, platformGroup: { create: 'Alpha' } }] },
+      };
+      await bench.apply([scimUser('u1'), group('a', 'A'), addMembers('a', 'u1')], { policy: mapped });
+      await bench.apply([group('a', 'A')], { policy: { groups: { unmapped: 'ignore' } } });
+      assert.deepEqual(await platformMembers(bench, 'Alpha'), []);
+    });
+
+    test('a mapping moved to another platform group moves its members, unless autoRemove is off', async () => {
+      const bench = await policyBench(store);
+      const to = (name: string, autoRemove?: boolean) => ({
+        groups: {
+          mappings: [
+            {
+              directoryGroup: { name: 'A' },
+              platformGroup: { create: name },
+              ...(autoRemove === undefined ? {} : { autoRemove }),
+            },
+          ],
+        },
+      });
+      await bench.apply([scimUser('u1'), group('a', 'A'), addMembers('a', 'u1')], { policy: to('Alpha') });
+      await bench.apply([group('a', 'A')], { policy: to('Beta') });
+      assert.deepEqual(await platformMembers(bench, 'Alpha'), []);
+      assert.deepEqual(await platformMembers(bench, 'Beta'), ['u1@acme.test']);
+      await bench.apply([group('a', 'A')], { policy: to('Gamma', false) });
+      assert.deepEqual(await platformMembers(bench, 'Beta'), []);
+      assert.deepEqual(await platformMembers(bench, 'Gamma'), ['u1@acme.test']);
+    });
+
     test('a mapping added later moves the directory group and its members to the mapped group', async () => {
       const bench = await policyBench(store);
       await bench.apply([scimUser('u1'), group('a', 'A'), addMembers('a', 'u1')], {

@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { createScimConnection } from '../../src/connectors/scim/scim-connections.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { deleteConnection } from '../../src/sync/delete-connection.js';
+import { setPolicy } from '../../src/sync/policy-service.js';
+import { reconcileConnection } from '../../src/sync/reconcile-connection.js';
 import { startSyncRun, waitForSyncRun } from '../../src/sync/runs/start-sync-run.js';
 import { engines } from '../support/engines.js';
 import { connectToEmulator } from '../support/graph.js';
@@ -53,6 +55,60 @@ for (const engine of engines) {
       )
         .map((row) => row.external_id)
         .sort();
+
+    test('a connection that stops sharing a mirror takes out only the members it alone brought', async () => {
+      const group = emulator.tenant.listGroups().find((g) => {
+        const people = emulator.tenant.listMembers(g.id);
+        return (
+          people.length >= 1 && people.every((m) => m.type === 'user' && emulator.tenant.getUser(m.id)?.mail)
+        );
+      });
+      assert.ok(group, 'the tenant has a group of users with mail');
+      const inGroup = new Set(emulator.tenant.listMembers(group.id).map((m) => m.id));
+      const outsider = emulator.tenant
+        .listUsers()
+        .find((u) => !inGroup.has(u.id) && u.mail && u.accountEnabled && u.userType !== 'Guest');
+      assert.ok(outsider, 'someone outside the group');
+      const [mirror] = await platformGroups(group.id);
+      assert.ok(mirror);
+      const before = await members(mirror.id);
+
+      // SCIM pushes the same group with one more member than Graph has (Entra's two views differ
+      // for a while); the shared mirror has them all.
+      const pushed = await createScimConnection(roster.runtime, 'moving', { type: 'cli', id: null });
+      const scim = scimClient(pushed.tenantUrl, pushed.token);
+      const created = await scim.post('/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        externalId: outsider.id,
+        userName: outsider.userPrincipalName,
+        active: true,
+        emails: [{ primary: true, type: 'work', value: outsider.mail }],
+        name: { givenName: outsider.givenName ?? 'Given', familyName: outsider.surname ?? 'Family' },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const pushedGroup = await scim.post('/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        externalId: group.id,
+        displayName: group.displayName,
+        members: [{ value: String((created.body as { id: string }).id) }],
+      });
+      assert.equal(pushedGroup.status, 201, JSON.stringify(pushedGroup.body));
+      assert.deepEqual(await members(mirror.id), [...before, outsider.id].sort());
+
+      // The SCIM connection ignores unmapped groups now: the mirror stays Graph's, without the outsider.
+      await setPolicy(
+        roster.runtime,
+        pushed.connectionId,
+        { groups: { unmapped: 'ignore' } },
+        { type: 'cli', id: null },
+      );
+      await reconcileConnection(roster.runtime, pushed.connectionId);
+      const [kept] = await platformGroups(group.id);
+      assert.equal(kept?.id, mirror.id);
+      assert.equal(kept?.source_connection_id, graphId);
+      assert.deepEqual(await members(mirror.id), before);
+      await deleteConnection(roster.runtime, pushed.connectionId, { actor: { type: 'cli', id: null } });
+    });
 
     test('SCIM pushing a group Graph already mirrors shares the mirror; it passes to SCIM when Graph goes', async () => {
       const group = emulator.tenant.listGroups().find((g) => {
