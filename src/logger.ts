@@ -18,6 +18,28 @@ export const redactedPaths = [
   '*.secret',
 ];
 
+/**
+ * Fastify logs each request's URL. Sign-in URLs carry OAuth codes and state in their query, so
+ * under /auth the query is left out; elsewhere it stays (SCIM filters are what one debugs).
+ */
+function serializeRequest(request: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return {
+    method: request.method,
+    url: url.startsWith('/auth/') && query !== -1 ? `${url.slice(0, query)}?[redacted]` : url,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 export function createLogger(
   level: string,
   destination?: NodeJS.WritableStream,
@@ -26,6 +48,7 @@ export function createLogger(
   const options: LoggerOptions = {
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
     ...(hooks === undefined ? {} : { hooks }),
   };
   return destination ? pino(options, destination as unknown as pino.DestinationStream) : pino(options);

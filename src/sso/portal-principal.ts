@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { RosterError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { cookieNames, csrfHeader, isSecure, readCookies } from './session-cookies.js';
-import { findSession, type PortalSession } from './sessions.js';
+import { portalRoleOf, rolesFromColumn } from './portal-role.js';
+import { deleteSession, findSession, type PortalSession } from './sessions.js';
 
 /**
  * Turns the portal's session cookie into the principal the REST API authorizes with. Requests
@@ -30,7 +31,39 @@ export async function findRequestSession(
   const sessionId = readCookies(request)[names.session];
   if (!sessionId) return undefined;
   const session = await findSession(runtime.store.db, sessionId, runtime.clock.now());
-  return session && { sessionId, session };
+  if (!session) return undefined;
+  if (session.kind === 'operator') return { sessionId, session };
+  const role = await currentPortalRole(runtime, session);
+  if (role === undefined) {
+    await deleteSession(runtime.store.db, sessionId);
+    return undefined;
+  }
+  return { sessionId, session: { ...session, role } };
+}
+
+/**
+ * A user's session carries what was true at sign-in; the portal must not outlive it. Each request
+ * asks again whether the user is active, which portal role they hold now, and whether the
+ * organization still signs in with Entra: an offboarded admin is out at their next click, not
+ * when the session would have expired (and could not mint an API key meanwhile).
+ */
+async function currentPortalRole(runtime: Runtime, session: PortalSession): Promise<string | undefined> {
+  if (session.organizationId === null || session.userId === null) return undefined;
+  const db = runtime.store.db;
+  const sso = await db
+    .selectFrom('sso_settings')
+    .select('enabled')
+    .where('organization_id', '=', session.organizationId)
+    .executeTakeFirst();
+  if (sso?.enabled !== 1) return undefined;
+  const user = await db
+    .selectFrom('users')
+    .select(['status', 'roles'])
+    .where('organization_id', '=', session.organizationId)
+    .where('id', '=', session.userId)
+    .executeTakeFirst();
+  if (user?.status !== 'active') return undefined;
+  return portalRoleOf(rolesFromColumn(user.roles));
 }
 
 export function checkCsrf(runtime: Runtime, request: FastifyRequest, session: PortalSession): void {

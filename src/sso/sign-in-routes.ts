@@ -210,8 +210,21 @@ export function registerSignInRoutes(
   }
 }
 
-/** Only same-origin paths: an absolute or protocol-relative URL here would be an open redirect. */
+/**
+ * Only same-origin paths: anything else here would be an open redirect. Browsers drop tabs and
+ * newlines from a Location and read `\\` as `/`, so a prefix check is not enough: the value is
+ * resolved the way a browser would, and only its path, query and fragment are kept.
+ */
 export function safeReturnTo(raw: string | undefined): string {
-  if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  return raw;
+  if (raw === undefined || !raw.startsWith('/')) return '/';
+  const base = 'http://roster.invalid';
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return '/';
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== base || path.startsWith('//') || path.startsWith('/\\')) return '/';
+  return path;
 }

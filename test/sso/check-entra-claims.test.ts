@@ -96,7 +96,17 @@ describe('portal roles', () => {
 describe('return paths after sign-in', () => {
   test('only same-origin paths are followed', () => {
     assert.equal(safeReturnTo('/users?status=inactive'), '/users?status=inactive');
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'users', undefined]) {
+    assert.equal(safeReturnTo('/groups#members'), '/groups#members');
+    // Browsers drop tabs and newlines in a Location and read a backslash as a slash.
+    const sneaky = ['/\t/evil.example/x', '/\n/evil.example', '/\\/evil.example', '/.//evil.example'];
+    for (const bad of [
+      'https://evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      'users',
+      undefined,
+      ...sneaky,
+    ]) {
       assert.equal(safeReturnTo(bad), '/');
     }
   });

@@ -222,6 +222,70 @@ for (const engine of engines) {
       });
     });
 
+    describe('a session follows the user it belongs to', () => {
+      test('a role taken away, a deactivation or SSO turned off ends the session at the next request', async () => {
+        const db = roster.runtime.store.db;
+        const now = new Date().toISOString();
+        const daveId = randomUUID();
+        await insertUser(db, {
+          id: daveId,
+          organization_id: organizationId,
+          email: upn('dave'),
+          email_key: upn('dave'),
+          user_name: upn('dave'),
+          given_name: 'dave',
+          family_name: 'Test',
+          display_name: 'dave Test',
+          status: 'active',
+          source: 'local',
+          source_connection_id: null,
+          external_id: null,
+          roles: JSON.stringify(['Admin']),
+          created_at: now,
+          updated_at: now,
+        });
+        const setDave = (values: { roles?: string; status?: 'active' | 'inactive' }) =>
+          db.updateTable('users').set(values).where('id', '=', daveId).execute();
+        const users = (client: BrowserlessClient) =>
+          client.request('GET', `${roster.url}/api/v1/organizations/acme/users`);
+
+        let { client } = await signIn('dave');
+        assert.equal((await users(client)).status, 200);
+        await setDave({ roles: JSON.stringify(['ReadOnly']) });
+        const downgraded = await session(client);
+        assert.equal(downgraded.body.role, 'ReadOnly');
+        assert.equal(downgraded.body.canChange, false);
+        await setDave({ roles: '[]' });
+        assert.equal((await users(client)).status, 401);
+        assert.equal((await session(client)).status, 401);
+        // The session is gone for good: giving the role back does not revive it.
+        await setDave({ roles: JSON.stringify(['Admin']) });
+        assert.equal((await session(client)).status, 401);
+
+        ({ client } = await signIn('dave'));
+        assert.equal((await users(client)).status, 200);
+        await setDave({ status: 'inactive' });
+        assert.equal((await users(client)).status, 401);
+        await setDave({ status: 'active' });
+
+        ({ client } = await signIn('dave'));
+        await db
+          .updateTable('sso_settings')
+          .set({ enabled: 0 })
+          .where('organization_id', '=', organizationId)
+          .execute();
+        try {
+          assert.equal((await users(client)).status, 401);
+        } finally {
+          await db
+            .updateTable('sso_settings')
+            .set({ enabled: 1 })
+            .where('organization_id', '=', organizationId)
+            .execute();
+        }
+      });
+    });
+
     describe('operator links', () => {
       test('a link signs the operator in once, and never again', async () => {
         const link = await createSignInLink(roster.runtime.store.db, {
