@@ -12,14 +12,16 @@ import {
   type Filter,
 } from './filter/index.js';
 import { ScimProtocolError } from './filter/errors.js';
+import { userMembersOfGroup } from './resources/user-groups.js';
 import type { ScimResourceType } from './schema/attribute-schema.js';
 import { type SortKey, sortByKey, sortKeyOf } from './sort-key.js';
 
 /**
  * List parameters of RFC 7644 §3.4.2: filter, sortBy/sortOrder, startIndex (1-based) and count.
  * Equality lookups that Entra sends (`userName eq`, `externalId eq`, `displayName eq`,
- * `emails[type eq "work"].value eq`) are answered from indexed columns; every other filter is
- * evaluated on the candidates with the full grammar and the RFC's case rules.
+ * `emails[type eq "work"].value eq`) are answered from indexed columns, and a group's members
+ * (`groups[value eq "g"]`) from the membership rows; every other filter is evaluated on the
+ * candidates with the full grammar and the RFC's case rules.
  */
 export interface ListParams {
   filter: Filter | undefined;
@@ -167,14 +169,19 @@ export async function listResources<T extends Table>(
   // Kysely cannot type a query over a table chosen at run time; the rows are typed by `Row<T>`.
   let query = db
     .selectFrom(table as 'directory_users')
-    .selectAll()
     .where('connection_id', '=', connectionId) as unknown as SelectQueryBuilder<
     Database,
     'directory_users',
-    Record<string, unknown>
+    object
   >;
   const lookups = params.filter ? narrowingLookups(params.filter) : [];
   for (const lookup of lookups) {
+    if (lookup.attribute === 'groups.value') {
+      if (table === 'directory_users') {
+        query = query.where('id', 'in', userMembersOfGroup(db, connectionId, lookup.value));
+      }
+      continue;
+    }
     const column = indexedColumns[table][lookup.attribute.toLowerCase()];
     // The email column holds the first work (else primary) address: only work-email lookups can
     // narrow by it without missing a user whose other address matches.
@@ -184,13 +191,12 @@ export async function listResources<T extends Table>(
       query = query.where(name as 'id', '=', value);
     }
   }
-  if (!params.filter && !params.sortBy) {
-    const { total } = await db
-      .selectFrom(table as 'directory_users')
+  if (!params.sortBy && (!params.filter || isAnsweredByMemberships(params.filter, table))) {
+    const { total } = await query
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where('connection_id', '=', connectionId)
       .executeTakeFirstOrThrow();
     const rows = await query
+      .selectAll()
       .orderBy('created_at')
       .orderBy('id')
       .offset(params.startIndex - 1)
@@ -198,7 +204,11 @@ export async function listResources<T extends Table>(
       .execute();
     return { totalResults: Number(total), rows: rows as unknown as Row<T>[] };
   }
-  const candidates = (await query.orderBy('created_at').orderBy('id').execute()) as unknown as Row<T>[];
+  const candidates = (await query
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()) as unknown as Row<T>[];
   // Compiled once: the schema checks run once per request, not once per row.
   const matches = params.filter ? compileFilter(params.filter, resourceType) : undefined;
   const { renderForQuery } = options;
@@ -219,4 +229,16 @@ export async function listResources<T extends Table>(
       .slice(params.startIndex - 1, params.startIndex - 1 + params.count)
       .map((entry) => entry.row),
   };
+}
+
+/**
+ * Whether the membership lookups alone are the whole filter (`groups[value eq "g"]`, or an `and`
+ * of such terms): then the rows the query selects are exactly the matches, and the database counts
+ * and pages them, in the order the in-memory path keeps. A group of 100,000 members is then never
+ * read whole, nor each member's groups loaded, to answer a page of 100.
+ */
+function isAnsweredByMemberships(filter: Filter, table: Table): boolean {
+  if (table !== 'directory_users') return false;
+  const lookups = extractEqualityLookups(filter, 'User');
+  return lookups !== undefined && lookups.every((lookup) => lookup.attribute === 'groups.value');
 }

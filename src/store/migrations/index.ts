@@ -8,6 +8,7 @@ import * as membershipMemberIndex from './0006-membership-member-index.js';
 import * as policyPending from './0007-policy-pending.js';
 import * as syncRunHolder from './0008-sync-run-holder.js';
 import * as scrubScimPasswords from './0009-scrub-scim-passwords.js';
+import * as scrubScimUserGroups from './0010-scrub-scim-user-groups.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-policy-pending': policyPending,
   '0008-sync-run-holder': syncRunHolder,
   '0009-scrub-scim-passwords': scrubScimPasswords,
+  '0010-scrub-scim-user-groups': scrubScimUserGroups,
 };
 
 export const migrationProvider: MigrationProvider = {

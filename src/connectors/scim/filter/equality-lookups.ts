@@ -5,11 +5,17 @@
  *   displayName eq "x"         emails.value eq "x"      emails[value eq "x"]
  *   emails[type eq "work"].value eq "x"  (parsed as emails[type eq "work" and value eq "x"])
  * and an `and` of those. Anything else returns undefined and is evaluated in memory.
+ *
+ * A User's `groups` are membership rows, so a group's members are an indexed lookup too:
+ *   groups[value eq "g"]       groups.value eq "g"      groups eq "g"
+ * (a complex attribute compared without a sub-attribute compares its `value`, RFC 7644 §3.4.2.2,
+ * as evaluate.ts does); `value` is caseExact, so the lookup compares exactly.
  */
 import type { AttrPath, Filter } from './ast.js';
 import { type ScimResourceType, USER_SCHEMA_URN, GROUP_SCHEMA_URN } from '../schema/attribute-schema.js';
 
-export type LookupAttribute = 'id' | 'externalId' | 'userName' | 'displayName' | 'emails.value';
+export type LookupAttribute =
+  'id' | 'externalId' | 'userName' | 'displayName' | 'emails.value' | 'groups.value';
 
 export interface EqualityLookup {
   readonly attribute: LookupAttribute;
@@ -72,20 +78,38 @@ function emailLookup(filter: Filter): EqualityLookup | undefined {
   };
 }
 
+/** `groups[value eq "g"]`: one `value eq` term, nothing else. */
+function groupValuePathLookup(filter: Filter): EqualityLookup | undefined {
+  if (filter.kind !== 'valuePath' || filter.path.subAttribute !== undefined) return undefined;
+  const equality = equalsString(filter.filter);
+  const { uri, attribute, subAttribute } = equality?.path ?? {};
+  if (equality === undefined || uri !== undefined || subAttribute !== undefined) return undefined;
+  return attribute?.toLowerCase() === 'value'
+    ? { attribute: 'groups.value', value: equality.value, caseExact: true }
+    : undefined;
+}
+
 function lookup(filter: Filter, resourceType: ScimResourceType | undefined): EqualityLookup | undefined {
   if (filter.kind === 'valuePath') {
-    return filter.path.attribute.toLowerCase() === 'emails' && isCorePath(filter.path, resourceType)
-      ? emailLookup(filter)
-      : undefined;
+    if (!isCorePath(filter.path, resourceType)) return undefined;
+    const name = filter.path.attribute.toLowerCase();
+    if (name === 'emails') return emailLookup(filter);
+    return name === 'groups' && resourceType !== 'Group' ? groupValuePathLookup(filter) : undefined;
   }
   const equality = equalsString(filter);
   if (equality === undefined || !isCorePath(equality.path, resourceType)) return undefined;
   const { attribute, subAttribute } = equality.path;
+  const name = attribute.toLowerCase();
+  if (name === 'groups' && resourceType !== 'Group') {
+    return subAttribute === undefined || subAttribute.toLowerCase() === 'value'
+      ? { attribute: 'groups.value', value: equality.value, caseExact: true }
+      : undefined;
+  }
   if (subAttribute !== undefined) {
-    const isEmailValue = attribute.toLowerCase() === 'emails' && subAttribute.toLowerCase() === 'value';
+    const isEmailValue = name === 'emails' && subAttribute.toLowerCase() === 'value';
     return isEmailValue ? { attribute: 'emails.value', value: equality.value, caseExact: false } : undefined;
   }
-  const known = TOP_LEVEL[attribute.toLowerCase()];
+  const known = TOP_LEVEL[name];
   if (known === undefined) return undefined;
   // userName belongs to Users, displayName is unique only for Groups (entra.md).
   if (resourceType === 'Group' && known.attribute === 'userName') return undefined;

@@ -12,6 +12,7 @@ import { type JsonObject, isPlainObject } from '../filter/attribute-values.js';
 import { ScimProtocolError, scimBadRequest } from '../filter/errors.js';
 import { parsePatchPath } from '../filter/parse-path.js';
 import {
+  type AttributeLocation,
   type ScimResourceType,
   isCoreSchemaUrn,
   isExtensionSchemaUrn,
@@ -51,6 +52,13 @@ function isGroupMembers(path: PatchPath, resourceType: ScimResourceType): boolea
   return location?.extensionUrn === undefined && location?.definition?.name === 'members';
 }
 
+/** A User's `groups` (RFC 7643 §4.1.2), however the path spells it. */
+function isUserGroups(location: AttributeLocation | undefined, resourceType: ScimResourceType): boolean {
+  return (
+    resourceType === 'User' && location?.extensionUrn === undefined && location?.definition?.name === 'groups'
+  );
+}
+
 /** One operation on one path (from `path`, or one key of a path-less value). */
 function applyAtPath(context: PatchContext, op: PatchOperationName, pathText: string, value: unknown): void {
   const { resource, resourceType } = context;
@@ -72,8 +80,17 @@ function applyAtPath(context: PatchContext, op: PatchOperationName, pathText: st
     return;
   }
   const path = parsePatchPath(pathText);
+  const location = locateAttribute(resourceType, path.attrPath);
   // `password` (any case, fully qualified or not): never stored, so nothing to do.
-  if (isNeverStored(locateAttribute(resourceType, path.attrPath))) return;
+  if (isNeverStored(location)) return;
+  if (isUserGroups(location, resourceType)) {
+    // Computed from memberships, so never in the stored resource: comparing it before and after,
+    // as the readOnly check does, would let `remove` pass as if memberships had gone.
+    throw scimBadRequest(
+      'mutability',
+      `"${pathText}" is readOnly: a user's groups change through the Group resource (RFC 7643 §4.1.2)`,
+    );
+  }
   if (isGroupMembers(path, resourceType)) {
     applyMembersOperation(context.members, op, path, value, pathText);
     return;
@@ -94,7 +111,12 @@ function applyToCoreSchema(context: PatchContext, op: PatchOperationName, urn: s
   if (!isPlainObject(value)) {
     throw scimBadRequest('invalidValue', `The value for "${urn}" must be an object of its attributes`);
   }
-  for (const [name, inner] of Object.entries(value)) applyAtPath(context, op, `${urn}:${name}`, inner);
+  for (const [name, inner] of Object.entries(value)) {
+    // A key that is itself a schema URN or a qualified name (`urn:…:core:2.0:User:password`)
+    // already says where it belongs; prefixing it again made an unknown attribute that kept it.
+    const path = name.toLowerCase().startsWith('urn:') ? name : `${urn}:${name}`;
+    applyAtPath(context, op, path, inner);
+  }
 }
 
 /** RFC 7644 §3.5.2.1/§3.5.2.3 without a path: the value's keys are the targets. */

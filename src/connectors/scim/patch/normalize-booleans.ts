@@ -2,8 +2,10 @@
  * `normalizeScimBooleans`: Entra's string booleans in POST and PUT bodies (entra.md; Azure
  * SCIMReferenceCode #21), e.g. `"active": "True"` or `"emails": [{"primary": "false"}]`, become
  * real booleans before the body is validated and stored. Only attributes the schema types as
- * boolean are touched, wherever they sit: top level, sub-attributes, extension objects and
- * URN-qualified keys. A string on a boolean attribute that is not true/false is invalidValue.
+ * boolean are touched, wherever they sit: top level, sub-attributes, extension objects,
+ * URN-qualified keys and an object keyed by the core schema URN (`{"urn:…:core:2.0:User":
+ * {"active": "False"}}`, whose keys canonical-resource.ts stores as core attributes). A string
+ * on a boolean attribute that is not true/false is invalidValue.
  * Names are matched case-insensitively but left as sent; other values are left untouched.
  */
 import { readAttrPath } from '../filter/parse.js';
@@ -13,6 +15,7 @@ import {
   type AttributeDefinition,
   type ScimResourceType,
   findAttribute,
+  isCoreSchemaUrn,
   isExtensionSchemaUrn,
   locateAttribute,
 } from '../schema/attribute-schema.js';
@@ -52,6 +55,11 @@ function normalizeAttributes(
 ): JsonObject {
   const copy: JsonObject = {};
   for (const [key, value] of Object.entries(object)) {
+    if (uri === undefined && isCoreSchemaUrn(key, resourceType) && isPlainObject(value)) {
+      // Its keys are read as a body's own keys are: plain or qualified core names.
+      setOwn(copy, key, normalizeAttributes(value, resourceType, undefined));
+      continue;
+    }
     if (uri === undefined && isExtensionSchemaUrn(key, resourceType) && isPlainObject(value)) {
       setOwn(copy, key, normalizeAttributes(value, resourceType, key));
       continue;

@@ -48,3 +48,20 @@ export async function loadUserGroups(
   }
   return byUser;
 }
+
+/**
+ * The users directly in `groupId`, as a subquery of user ids: the rows `loadUserGroups` reads,
+ * seen from the group's side through the `(connection_id, group_id, member_id)` primary key, so
+ * `groups[value eq "…"]` finds exactly the users whose `groups` hold that value.
+ */
+export function userMembersOfGroup(db: Executor, connectionId: string, groupId: string) {
+  return db
+    .selectFrom('directory_memberships as m')
+    .innerJoin('directory_groups as g', (join) =>
+      join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
+    )
+    .select('m.member_id')
+    .where('m.connection_id', '=', connectionId)
+    .where('m.group_id', '=', groupId)
+    .where('m.member_type', '=', 'user');
+}

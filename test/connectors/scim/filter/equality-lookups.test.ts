@@ -45,6 +45,41 @@ describe('equality lookups the store can push down to SQL', () => {
     ]);
   });
 
+  test("recognises a group's members: groups[value eq], groups.value eq and groups eq, case-exactly", () => {
+    const members = [{ attribute: 'groups.value', value: 'G-1', caseExact: true }];
+    for (const filter of [
+      'groups[value eq "G-1"]',
+      'GROUPS[Value eq "G-1"]',
+      'groups.value eq "G-1"',
+      'groups eq "G-1"',
+      'urn:ietf:params:scim:schemas:core:2.0:User:groups.value eq "G-1"',
+    ]) {
+      assert.deepEqual(lookups(filter, 'User'), members, filter);
+    }
+    assert.deepEqual(lookups('groups[value eq "G-1"] and userName eq "a"', 'User'), [
+      ...members,
+      { attribute: 'userName', value: 'a', caseExact: false },
+    ]);
+  });
+
+  test('leaves every other groups filter, and groups on a Group, to the in-memory evaluation', () => {
+    for (const filter of [
+      'groups.display eq "Sales"',
+      'groups[value eq "G-1" and type eq "direct"]',
+      'groups[display eq "Sales"]',
+      'groups[value ne "G-1"]',
+      'groups.value co "G-1"',
+      'groups.value eq "G-1" or groups.value eq "G-2"',
+      'not (groups.value eq "G-1")',
+      'groups pr',
+      'urn:ietf:params:scim:schemas:core:2.0:Group:groups.value eq "G-1"',
+    ]) {
+      assert.equal(lookups(filter, 'User'), undefined, filter);
+    }
+    assert.equal(lookups('groups.value eq "G-1"', 'Group'), undefined);
+    assert.equal(lookups('groups[value eq "G-1"]', 'Group'), undefined);
+  });
+
   test("accepts the resource type's own core URN prefix only", () => {
     assert.equal(lookups('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"', 'User')?.length, 1);
     assert.equal(lookups('urn:ietf:params:scim:schemas:core:2.0:Group:userName eq "a"', 'User'), undefined);

@@ -26,6 +26,20 @@ describe('RFC 7643 §2.2 mutability', () => {
     );
   });
 
+  test('refuses every operation on groups, removes included: they are memberships, not stored values', () => {
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    for (const operation of [
+      { op: 'remove', path: 'groups' },
+      { op: 'remove', path: 'groups[value eq "g"]' },
+      { op: 'replace', path: 'groups', value: [] },
+      { op: 'replace', path: 'groups.display', value: 'x' },
+      { op: 'replace', path: `${core}:groups`, value: [{ value: 'g' }] },
+      { op: 'replace', value: { [core]: { groups: [{ value: 'g' }] } } },
+    ]) {
+      assertScimError(() => patchUser(sampleUser(), operation), 'mutability', /groups.*readOnly/);
+    }
+  });
+
   test('refuses to change a readOnly sub-attribute such as manager.displayName', () => {
     assertScimError(
       () => patchUser(sampleUser(), { op: 'add', path: `${ENTERPRISE}:manager.displayName`, value: 'Boss' }),
@@ -51,6 +65,8 @@ describe('RFC 7643 §2.2 mutability', () => {
       { op: 'replace', value: { password: 's3cret!', title: 'Engineer' } },
       { op: 'replace', value: { [`${core}:password`]: 's3cret!' } },
       { op: 'replace', value: { [core]: { password: 's3cret!', nickName: 'Babs' } } },
+      { op: 'replace', value: { [core]: { [`${core}:password`]: 's3cret!' } } },
+      { op: 'add', path: core.toLowerCase(), value: { [core]: { PASSWORD: 's3cret!' } } },
       { op: 'remove', path: 'password' },
     ];
     const user = patchUser(sampleUser(), ...operations);

@@ -35,6 +35,25 @@ describe('Entra: string booleans in POST and PUT bodies (SCIMReferenceCode #21)'
     });
   });
 
+  test('reads the core attributes inside an object keyed by the core schema URN', () => {
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const body = {
+      userName: 'a',
+      [core]: { active: 'False', emails: [{ value: 'a@b.c', primary: 'TRUE' }], [`${core}:active`]: 'false' },
+      [core.toUpperCase()]: { Active: 'true' },
+    };
+    assert.deepEqual(normalizeScimBooleans(body, 'User'), {
+      userName: 'a',
+      [core]: { active: false, emails: [{ value: 'a@b.c', primary: true }], [`${core}:active`]: false },
+      [core.toUpperCase()]: { Active: true },
+    });
+    assertScimError(
+      () => normalizeScimBooleans({ [core]: { active: 'no' } }, 'User'),
+      'invalidValue',
+      /"active" must be true or false/,
+    );
+  });
+
   test('leaves strings on non-boolean attributes and unknown attributes alone', () => {
     const body = { title: 'True', nickName: 'false', [ENTERPRISE]: { department: 'True' }, custom: 'False' };
     assert.deepEqual(normalizeScimBooleans(body, 'User'), body);
