@@ -29,7 +29,7 @@ export async function pullGraph(
     resynced: [],
   };
   const groupIds = await scopedGroupIds(session);
-  progress.scopeKey = groupIds === null ? 'all' : groupIds.join(',');
+  progress.scopeKey = groupIds === null ? 'all' : groupIds.all.join(',');
   // A changed scope makes the stored deltaLinks (bound to the old filter) useless: start over.
   const scopeChanged =
     options.previousScopeKey !== undefined && options.previousScopeKey !== progress.scopeKey;
@@ -51,18 +51,18 @@ export async function pullGraph(
       progress,
     );
     await pullResource(session, groupsHandler(session, roles), rounds, progress);
-  } else if (groupIds.length > 0) {
+  } else if (groupIds.scope.length > 0) {
     // Groups first here: scope is decided from memberships, so the groups in scope (and, after a
     // scope change, the sweep of those that left it) must be stored before their members are
     // decided. Users first deactivated everyone the new groups bring, and reactivated them a
     // moment later. A membership may name a user not stored yet; the user joins on arrival.
     await pullResource(
       session,
-      groupsHandler(session, roles, groupIds),
+      groupsHandler(session, roles, groupIds.all, groupIds.scope),
       { full: options.full || scopeChanged },
       progress,
     );
-    await pullScopedUsers(session, groupIds, progress, roles);
+    await pullScopedUsers(session, groupIds.scope, progress, roles);
   }
   roles.forget();
   if (assignments !== null) await applyAppRoleAssignments(session, assignments, progress);

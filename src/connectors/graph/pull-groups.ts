@@ -18,13 +18,21 @@ export function groupsHandler(
   session: PullSession,
   roles: AppRoleResolver,
   onlyIds?: readonly string[],
+  /** A scoped pull's groups whose members are its users; other groups' members are not fetched. */
+  usersOf?: readonly string[],
 ): ResourceHandler<GraphGroup> {
+  const fetchMembersOf = usersOf === undefined ? undefined : new Set(usersOf);
   const { connectionId } = session;
   return {
     resource: 'groups',
     initialUrl: () => `/groups/delta?$select=${groupSelect.join(',')}${idFilter(onlyIds)}`,
     prepare: (page, roundKind) =>
-      roundKind === 'delta' ? fetchUnknownMembers(session, page) : Promise.resolve([]),
+      roundKind === 'delta'
+        ? fetchUnknownMembers(
+            session,
+            fetchMembersOf === undefined ? page : page.filter((group) => fetchMembersOf.has(group.id)),
+          )
+        : Promise.resolve([]),
     async applyPage(
       trx: Transaction<Database>,
       page: GraphGroup[],

@@ -1,16 +1,26 @@
-import type { GroupRef } from '../../domain/policy/policy.js';
+import type { ScopeFilter } from '../../domain/policy/evaluate-scope.js';
+import type { GroupRef, Policy } from '../../domain/policy/policy.js';
 import { RosterError } from '../../errors.js';
 import type { GraphPage } from './graph-client.js';
 import { GraphError } from './graph-error.js';
 import type { PullSession } from './pull-session.js';
 
+/** The groups a scoped pull reads: `scope`, whose members are the users; `all`, with those the policy names elsewhere. */
+export interface ScopedGroups {
+  readonly scope: readonly string[];
+  readonly all: readonly string[];
+}
+
 /**
  * When the policy limits users to selected (or mapped) groups, the pull fetches only those groups
- * and their members, never the whole tenant. Groups named by display name are looked up once per
- * run; with `scope.nested`, the groups nested inside are fetched too, so their memberships let
- * policy flatten nesting. Returns null when the scope is the whole tenant.
+ * and their members, never the whole tenant. Groups the policy names elsewhere (mappings, role
+ * rules, `memberOf` in the filter) are read too, for their memberships only: without them a
+ * mapping or a role rule on another group would never apply to the users in scope. Groups named
+ * by display name are looked up once per run; with `scope.nested`, the groups nested inside are
+ * fetched too, so their memberships let policy flatten nesting. Returns null when the scope is
+ * the whole tenant.
  */
-export async function scopedGroupIds(session: PullSession): Promise<string[] | null> {
+export async function scopedGroupIds(session: PullSession): Promise<ScopedGroups | null> {
   const { scope, groups } = session.policy;
   let refs: readonly GroupRef[];
   if (scope.users === 'groups') refs = scope.groups;
@@ -20,7 +30,7 @@ export async function scopedGroupIds(session: PullSession): Promise<string[] | n
   const missing: string[] = [];
   for (const ref of refs) {
     const found = await findGroupIds(session, ref);
-    if (found.length === 0) missing.push('id' in ref ? `id ${ref.id}` : `"${ref.name}"`);
+    if (found.length === 0) missing.push(describe(ref));
     for (const id of found) ids.add(id);
   }
   if (refs.length > 0 && ids.size === 0) {
@@ -41,17 +51,71 @@ export async function scopedGroupIds(session: PullSession): Promise<string[] | n
       remedy: 'Correct or remove them in the policy; their former members leave as the lifecycle says.',
     });
   }
+  const named = new Set<string>();
+  const namedMissing: string[] = [];
+  for (const ref of groupsPolicyNames(session.policy)) {
+    if ('id' in ref ? ids.has(ref.id) : refs.some((r) => 'name' in r && sameName(r.name, ref.name))) continue;
+    const found = await findGroupIds(session, ref);
+    if (found.length === 0) namedMissing.push(describe(ref));
+    for (const id of found) if (!ids.has(id)) named.add(id);
+  }
+  if (namedMissing.length > 0) {
+    session.warn({
+      code: 'policy_group_not_found',
+      message:
+        `The policy's group mappings, role rules or scope filter name groups the directory does not ` +
+        `have: ${namedMissing.join(', ')}.`,
+      remedy: 'Correct or remove them in the policy.',
+    });
+  }
   if (scope.nested) {
-    for (const id of [...ids]) {
-      for await (const group of pages<{ id: string }>(
-        session,
-        `/groups/${id}/transitiveMembers/microsoft.graph.group?$select=id`,
-      )) {
-        ids.add(group.id);
-      }
+    await addNestedGroups(session, ids);
+    await addNestedGroups(session, named);
+  }
+  const all = new Set([...ids, ...named]);
+  return { scope: [...ids].sort(), all: [...all].sort() };
+}
+
+/** Adds the groups nested (at any depth) inside the given ones. */
+async function addNestedGroups(session: PullSession, ids: Set<string>): Promise<void> {
+  for (const id of [...ids]) {
+    for await (const group of pages<{ id: string }>(
+      session,
+      `/groups/${id}/transitiveMembers/microsoft.graph.group?$select=id`,
+    )) {
+      ids.add(group.id);
     }
   }
-  return [...ids].sort();
+}
+
+/** Groups the policy names outside its scope: mapped ones, role rules' and the filter's `memberOf`. */
+function groupsPolicyNames(policy: Policy): GroupRef[] {
+  const refs: GroupRef[] = [
+    ...policy.groups.mappings.map((mapping) => mapping.directoryGroup),
+    ...policy.roles.rules.map((rule) => rule.group),
+  ];
+  const visit = (filter: ScopeFilter): void => {
+    if ('and' in filter) filter.and.forEach(visit);
+    else if ('or' in filter) filter.or.forEach(visit);
+    else if ('not' in filter) visit(filter.not);
+    else if ('memberOf' in filter) refs.push(filter.memberOf);
+  };
+  if (policy.scope.filter !== null) visit(policy.scope.filter);
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const key = 'id' in ref ? `id:${ref.id}` : `name:${ref.name.trim().toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function describe(ref: GroupRef): string {
+  return 'id' in ref ? `id ${ref.id}` : `"${ref.name}"`;
 }
 
 /** The directory's groups a reference names: by id (if it exists), or every group of that name. */

@@ -184,3 +184,89 @@ for (const engine of engines) {
     });
   });
 }
+
+/** Groups a scoped policy names outside its scope still reach the users in scope. */
+for (const engine of engines) {
+  describe(`mappings and role rules under a scope of groups on ${engine}`, () => {
+    let emulator: Emulator;
+    let roster: TestRoster;
+
+    before(async () => {
+      emulator = await startEmulator({ port: 0, users: 40, groups: 2, seed: 12 });
+      roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '35'.repeat(32) });
+    });
+    after(async () => {
+      await roster.close();
+      await emulator.close();
+    });
+
+    test('a mapped group, a role rule group and a memberOf group are read for their memberships', async () => {
+      const { organizationId, connectionId } = await connectToEmulator(roster, emulator, 'named');
+      const person = (name: string) =>
+        emulator.tenant.addUser({
+          displayName: `${name} Named`,
+          givenName: name,
+          surname: 'Named',
+          userPrincipalName: `${name}@${emulator.tenant.domain}`,
+          mail: `${name}@${emulator.tenant.domain}`,
+        });
+      const alice = person('alice');
+      const bob = person('bob');
+      const outsider = person('olga');
+      emulator.tenant.addGroup({ displayName: 'Roster users', members: [alice.id, bob.id] });
+      emulator.tenant.addGroup({ displayName: 'SG-Berlin', members: [alice.id, outsider.id] });
+      emulator.tenant.addGroup({ displayName: 'SG-Roster-Admins', members: [alice.id, outsider.id] });
+      emulator.tenant.addGroup({ displayName: 'SG-Contractors', members: [bob.id] });
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        {
+          scope: {
+            users: 'groups',
+            groups: [{ name: 'Roster users' }],
+            filter: { not: { memberOf: { name: 'SG-Contractors' } } },
+          },
+          groups: {
+            unmapped: 'ignore',
+            mappings: [{ directoryGroup: { name: 'SG-Berlin' }, platformGroup: { create: 'Europe' } }],
+          },
+          roles: { rules: [{ group: { name: 'SG-Roster-Admins' }, role: 'Admin' }] },
+        },
+        new Date().toISOString(),
+      );
+      emulator.tenant.clearRequests();
+      const run = await waitForSyncRun(
+        roster.runtime,
+        await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+      );
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.errors));
+      const users = await roster.runtime.store.db
+        .selectFrom('users')
+        .select(['external_id', 'status', 'roles'])
+        .where('organization_id', '=', organizationId)
+        .orderBy('email')
+        .execute();
+      // Bob is in the scope group but a contractor, the outsider in no scope group: neither comes in.
+      assert.deepEqual(
+        users.map((u) => [u.external_id, u.status, JSON.parse(u.roles) as string[]]),
+        [[alice.id, 'active', ['Admin']]],
+      );
+      const europe = await roster.runtime.store.db
+        .selectFrom('groups as g')
+        .innerJoin('group_members as m', 'm.group_id', 'g.id')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select('u.external_id')
+        .where('g.organization_id', '=', organizationId)
+        .where('g.display_name', '=', 'Europe')
+        .execute();
+      assert.deepEqual(
+        europe.map((row) => row.external_id),
+        [alice.id],
+      );
+      // The outsider's memberships were read; the outsider was not.
+      const paths = emulator.tenant.requests().map((r) => r.path);
+      assert.ok(!paths.some((p) => p.includes(`/users/${outsider.id}`)), paths.join('\n'));
+    });
+  });
+}
