@@ -2,6 +2,7 @@ import type { GroupRef, Policy } from '../../domain/policy/policy.js';
 import type { Executor } from '../../store/database.js';
 import { selectSyncRuns } from '../../sync/runs/sync-runs.js';
 import { userSelect } from './graph-user.js';
+import { groupsPolicyNames } from './scoped-groups.js';
 
 /**
  * What a preview of a Graph connection's policy cannot show. A preview decides again from what
@@ -15,15 +16,15 @@ export async function graphPreviewNotes(
   policy: Policy,
 ): Promise<string[]> {
   const notes: string[] = [];
-  const unsynced: string[] = [];
+  const unsynced = new Set<string>();
   for (const ref of scopeGroups(policy)) {
     if (!(await isStored(db, connectionId, ref)))
-      unsynced.push('id' in ref ? `id ${ref.id}` : `"${ref.name}"`);
+      unsynced.add('id' in ref ? `id ${ref.id}` : `"${ref.name}"`);
   }
-  if (unsynced.length > 0) {
+  if (unsynced.size > 0) {
     notes.push(
-      `The scope names groups this connection has not read yet (${unsynced.join(', ')}): the preview ` +
-        'counts their members as out of scope. The next sync reads them from Graph first; a dry-run ' +
+      `The policy names groups this connection has not read yet (${[...unsynced].join(', ')}): the preview ` +
+        'counts nobody as their member. The next sync reads them from Graph first; a dry-run ' +
         'sync (`roster sync --dry-run`, or the API with dryRun) shows what it would do.',
     );
   }
@@ -44,10 +45,11 @@ export async function graphPreviewNotes(
   return notes;
 }
 
+/** The groups a scoped pull reads because the policy names them; a pull of the whole tenant reads every group. */
 function scopeGroups(policy: Policy): readonly GroupRef[] {
-  if (policy.scope.users === 'groups') return policy.scope.groups;
-  if (policy.scope.users === 'mappedGroups') return policy.groups.mappings.map((m) => m.directoryGroup);
-  return [];
+  if (policy.scope.users === 'all') return [];
+  const scope = policy.scope.users === 'groups' ? policy.scope.groups : [];
+  return [...scope, ...groupsPolicyNames(policy)];
 }
 
 async function isStored(db: Executor, connectionId: string, ref: GroupRef): Promise<boolean> {

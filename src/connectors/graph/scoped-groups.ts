@@ -89,7 +89,7 @@ async function addNestedGroups(session: PullSession, ids: Set<string>): Promise<
 }
 
 /** Groups the policy names outside its scope: mapped ones, role rules' and the filter's `memberOf`. */
-function groupsPolicyNames(policy: Policy): GroupRef[] {
+export function groupsPolicyNames(policy: Policy): GroupRef[] {
   const refs: GroupRef[] = [
     ...policy.groups.mappings.map((mapping) => mapping.directoryGroup),
     ...policy.roles.rules.map((rule) => rule.group),

@@ -267,6 +267,14 @@ for (const engine of engines) {
       // The outsider's memberships were read; the outsider was not.
       const paths = emulator.tenant.requests().map((r) => r.path);
       assert.ok(!paths.some((p) => p.includes(`/users/${outsider.id}`)), paths.join('\n'));
+
+      // A preview of a role rule on a group not read yet says so instead of promising nothing.
+      const preview = await previewPolicy(roster.runtime, connectionId, {
+        scope: { users: 'groups', groups: [{ name: 'Roster users' }] },
+        roles: { rules: [{ group: { name: 'SG-Auditors' }, role: 'ReadOnly' }] },
+      });
+      assert.equal(preview.notes.length, 1, preview.notes.join('\n'));
+      assert.match(preview.notes[0] ?? '', /has not read yet \("SG-Auditors"\)/);
     });
   });
 }
