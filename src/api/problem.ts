@@ -4,7 +4,7 @@ import { RosterError } from '../errors.js';
 /**
  * The REST API's error format: problem details (RFC 9457), sent as `application/problem+json`.
  * `type` is a stable URN per error code (docs/api.md lists them); `detail` is shown only for
- * client errors; validation failures list each bad member in `errors` with a JSON pointer.
+ * client errors; validation failures name the first bad member in `errors` with a JSON pointer.
  */
 export interface Problem {
   type: string;

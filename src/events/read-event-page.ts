@@ -4,7 +4,8 @@ import type { Executor } from '../store/database.js';
 import type { StoredEvent } from '../store/events.js';
 
 /**
- * One page of the Events API. The cursor is the `seq` of the last event the reader has seen.
+ * One page of the Events API. The cursor is the `seq` of the last event the reader has seen; 0
+ * reads from the start of the log as retention left it.
  *
  * Gapless: `organizations.event_seq` is bumped under its row lock in the writing transaction, so
  * writers commit in `seq` order and every event up to the committed `event_seq` is visible. The
@@ -88,26 +89,39 @@ function assertCursorGivenOut(after: number, committed: number): void {
 }
 
 /**
- * A cursor older than the retention window would silently skip swept events; the reader is told
- * instead (410), and starts again from the oldest event kept.
+ * A cursor that fell behind retention would silently skip swept events, so the reader is told
+ * instead (410) and handed the cursor to start again from, just before the oldest event kept.
+ * `after=0` is not behind: it asks for the log from its start, which is the oldest event kept.
  */
+export class EventsNoLongerKept extends RosterError {
+  /** Pass as `after` to read on from the oldest event kept. */
+  readonly restartAfter: string;
+  /** The `seq` the log now starts at (the next one to be written when none is kept). */
+  readonly oldestSeq: number;
+
+  constructor(after: number, oldestSeq: number) {
+    const restartAfter = oldestSeq - 1;
+    super(
+      'gone',
+      `Events after ${after} are no longer kept (retention); the oldest kept event is ${oldestSeq}. Start again with after=${restartAfter}.`,
+    );
+    this.restartAfter = String(restartAfter);
+    this.oldestSeq = oldestSeq;
+  }
+}
+
 async function assertCursorRetained(
   db: Executor,
   organizationId: string,
   after: number,
   committed: number,
 ): Promise<void> {
-  if (after >= committed) return;
+  if (after === 0 || after >= committed) return;
   const oldest = await db
     .selectFrom('events')
     .select((eb) => eb.fn.min('seq').as('seq'))
     .where('organization_id', '=', organizationId)
     .executeTakeFirst();
   const oldestSeq = oldest?.seq === null || oldest?.seq === undefined ? committed + 1 : Number(oldest.seq);
-  if (after < oldestSeq - 1) {
-    throw new RosterError(
-      'gone',
-      `Events after ${after} are no longer kept (retention); the oldest kept event is ${oldestSeq}. Start again with after=${oldestSeq - 1}.`,
-    );
-  }
+  if (after < oldestSeq - 1) throw new EventsNoLongerKept(after, oldestSeq);
 }

@@ -59,11 +59,10 @@ export function clearCookie(reply: FastifyReply, secure: boolean, name: string, 
   );
 }
 
+// Fastify's `reply.header` appends to set-cookie instead of replacing it, so each cookie is passed
+// alone: passing the list so far would send every earlier cookie again.
 function appendSetCookie(reply: FastifyReply, cookie: string): void {
-  const existing = reply.getHeader('set-cookie');
-  const list =
-    existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  void reply.header('set-cookie', [...list, cookie]);
+  void reply.header('set-cookie', cookie);
 }
 
 /**

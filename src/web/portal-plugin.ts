@@ -7,12 +7,13 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
  * Serves the admin portal, the React app Vite builds into dist/portal, at `/`. Any other GET that
  * no route answers and that a browser asks for as a page gets index.html, so the app's own paths
  * (/users/…, /groups/…) survive a reload. API, SCIM and sign-in paths never get the page: a
- * client there expects its protocol's 404, not HTML.
+ * client there expects its protocol's 404, not HTML. Nor do /healthz and /metrics: with
+ * ROSTER_METRICS=off a scraper must see the endpoint gone, not a 200 it cannot parse.
  */
 export const portalDistDir = path.join(findPackageRoot(import.meta.dirname), 'dist', 'portal');
 
 // Asset paths too: a missing script must be a 404, not a page the browser then fails to run.
-const protocolPrefixes = ['/api/', '/scim/', '/auth/', '/healthz', '/portal-api/', '/assets/'];
+const protocolPrefixes = ['/api/', '/scim/', '/auth/', '/healthz', '/metrics', '/portal-api/', '/assets/'];
 
 // The app loads only its own scripts and styles and talks only to its own origin; the policy
 // also stops other sites from framing the portal (clickjacking).

@@ -19,6 +19,7 @@ for (const engine of engines) {
     let roster: TestRoster;
     let acme: Awaited<ReturnType<typeof organizationWithKey>>;
     let scim: ReturnType<typeof scimClient>;
+    let conformance: Awaited<ReturnType<typeof loadConformance>>;
 
     const readAll = async (query = '', limit = 2) => {
       const all: EventPage['data'] = [];
@@ -36,7 +37,7 @@ for (const engine of engines) {
 
     before(async () => {
       roster = await startTestRoster(engine);
-      const conformance = await loadConformance(roster.url);
+      conformance = await loadConformance(roster.url);
       acme = await organizationWithKey(roster, 'acme', 'admin', conformance.check);
       const connected = await acme.api.post<{ tenantUrl: string; token: string }>(
         '/organizations/acme/connections/scim',
@@ -157,10 +158,11 @@ for (const engine of engines) {
       assert.equal(fraction.body.type, 'urn:roster:problem:invalid-input');
     });
 
-    test('answers 410 for a cursor older than the retention window', async () => {
+    /** An organization whose events 1 and 2 the retention sweep has deleted, and whose event 3 is kept. */
+    const organizationPastRetention = async (slug: string) => {
       const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
       const store = roster.runtime.store;
-      const org = await organizationWithKey(roster, 'oldco');
+      const org = await organizationWithKey(roster, slug, 'admin', conformance.check);
       await store.transaction((trx) =>
         appendEvents(
           trx,
@@ -177,11 +179,38 @@ for (const engine of engines) {
       );
       const swept = await sweepExpiredEvents(roster.runtime);
       assert.ok(swept.eventsDeleted >= 2);
-      const gone = await org.api.get<{ type: string; detail: string }>('/organizations/oldco/events?after=0');
+      return org;
+    };
+
+    test('reads from the oldest event kept when a reader starts from the beginning after retention', async () => {
+      const org = await organizationPastRetention('oldco');
+      for (const query of ['?after=0', '']) {
+        const page = await org.api.get<EventPage>(`/organizations/oldco/events${query}`);
+        assert.equal(page.status, 200, query);
+        assert.deepEqual(
+          page.body.data.map((event) => [event.seq, event.type]),
+          [[3, 'user.deleted']],
+        );
+        assert.equal(page.body.nextCursor, '3');
+      }
+    });
+
+    test('answers 410 with the cursor to restart from for a cursor older than the retention window', async () => {
+      const org = await organizationPastRetention('lateco');
+      const gone = await org.api.get<{
+        type: string;
+        detail: string;
+        restartAfter: string;
+        oldestSeq: number;
+      }>('/organizations/lateco/events?after=1');
       assert.equal(gone.status, 410);
       assert.equal(gone.body.type, 'urn:roster:problem:gone');
+      assert.equal(gone.body.restartAfter, '2');
+      assert.equal(gone.body.oldestSeq, 3);
       assert.match(gone.body.detail, /after=2/);
-      const resumed = await org.api.get<EventPage>('/organizations/oldco/events?after=2');
+      const resumed = await org.api.get<EventPage>(
+        `/organizations/lateco/events?after=${gone.body.restartAfter}`,
+      );
       assert.deepEqual(
         resumed.body.data.map((event) => event.type),
         ['user.deleted'],

@@ -80,12 +80,24 @@ describe('Prometheus metrics settings', () => {
     }
   });
 
-  test('ROSTER_METRICS=off removes the endpoint (the path falls through to the portal)', async () => {
+  test('ROSTER_METRICS=off removes the endpoint: a scrape gets 404, not the portal page', async () => {
     const roster = await startTestRoster('sqlite', { ROSTER_METRICS: 'off' });
     try {
-      const response = await fetch(`${roster.url}/metrics`);
-      assert.doesNotMatch(response.headers.get('content-type') ?? '', /^text\/plain/);
-      assert.doesNotMatch(await response.text(), /roster_http_request_duration_seconds/);
+      for (const accept of ['*/*', 'text/html', 'text/plain;version=0.0.4']) {
+        const response = await fetch(`${roster.url}/metrics`, { headers: { accept } });
+        assert.equal(response.status, 404, accept);
+        assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+        assert.deepEqual(await response.json(), {
+          error: 'not_found',
+          message: 'GET /metrics was not found',
+        });
+      }
+      const portal = await fetch(`${roster.url}/users`, { headers: { accept: 'text/html' } });
+      assert.match(
+        portal.headers.get('content-type') ?? '',
+        /^text\/html/,
+        'portal paths still get the page',
+      );
     } finally {
       await roster.close();
     }

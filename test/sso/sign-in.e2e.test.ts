@@ -13,6 +13,7 @@ import { BrowserlessClient } from './support/browserless-client.js';
 
 /** Portal sign-in with Entra (the emulator as OIDC issuer), sessions, CSRF and operator links, over HTTP. */
 const portal = { clientId: '5d6e7f80-1a2b-4c3d-8e9f-a0b1c2d3e4f5', clientSecret: 'portal-secret-sso' };
+const cookieName = (setCookie: string) => setCookie.slice(0, setCookie.indexOf('='));
 
 for (const engine of engines) {
   describe(`portal sign-in on ${engine}`, () => {
@@ -133,6 +134,11 @@ for (const engine of engines) {
         );
         const callback = await client.request('GET', callbackUrl);
         const cookies = callback.headers.getSetCookie();
+        assert.deepEqual(
+          cookies.map(cookieName),
+          ['roster_sign_in', 'roster_session', 'roster_csrf'],
+          'the sign-in cookie is cleared, the session and CSRF cookies set, each once',
+        );
         const sessionCookie = cookies.find((c) => c.startsWith('roster_session='));
         const csrfCookie = cookies.find((c) => c.startsWith('roster_csrf='));
         assert.match(sessionCookie ?? '', /; HttpOnly/);
@@ -299,6 +305,7 @@ for (const engine of engines) {
         const client = new BrowserlessClient();
         const first = await client.request('POST', `${roster.url}/auth/link`, { body: { token } });
         assert.equal(first.status, 200);
+        assert.deepEqual(first.headers.getSetCookie().map(cookieName), ['roster_session', 'roster_csrf']);
         const { body } = await session(client);
         assert.equal(body.kind, 'operator');
         assert.equal(body.organization, null);

@@ -41,6 +41,12 @@ export const ProblemSchema = Type.Object(
     connectionName: Type.Optional(Nullable(Type.String())),
     directory: Type.Optional(Type.String({ description: 'locked-by-directory: scim or graph' })),
     errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() }))),
+    restartAfter: Type.Optional(
+      Type.String({
+        description: 'gone (Events API): pass as `after` to read on from the oldest event kept',
+      }),
+    ),
+    oldestSeq: Type.Optional(Type.Integer({ description: 'gone (Events API): the oldest event kept' })),
   },
   { title: 'Problem', description: 'RFC 9457 problem details' },
 );
