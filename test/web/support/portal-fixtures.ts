@@ -1,6 +1,10 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import type { Emulator } from '../../../src/emulator/index.js';
+import { randomUUID } from 'node:crypto';
+import { openSecretBox } from '../../../src/secrets/secret-box.js';
 import { createSession } from '../../../src/sso/sessions.js';
+import { saveSsoSettings } from '../../../src/sso/sso-settings.js';
+import { insertUser } from '../../../src/store/users.js';
 import type { TestRoster } from '../../support/roster.js';
 
 /**
@@ -29,23 +33,71 @@ export async function signedInContext(
   return context;
 }
 
-/** Gives the context a new portal session, as signing in (again, in any of its tabs) does. */
+/**
+ * Gives the context a new portal session, as signing in (again, in any of its tabs) does. A
+ * session is only as good as the person behind it (src/sso/portal-principal.ts asks on each
+ * request), so the person is a real platform user holding `role`, in an organization that signs
+ * in with Entra.
+ */
 export async function signIn(
   context: BrowserContext,
   roster: TestRoster,
   options: PortalPerson,
 ): Promise<void> {
-  const organization = await roster.runtime.store.db
+  const db = roster.runtime.store.db;
+  const organization = await db
     .selectFrom('organizations')
     .select('id')
     .where('slug', '=', options.organization)
     .executeTakeFirstOrThrow();
+  const now = new Date().toISOString();
+  const sso = await db
+    .selectFrom('sso_settings')
+    .select('enabled')
+    .where('organization_id', '=', organization.id)
+    .executeTakeFirst();
+  if (sso === undefined)
+    await saveSsoSettings(
+      db,
+      openSecretBox(roster.runtime.config),
+      organization.id,
+      { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'portal-fixture-secret' },
+      now,
+    );
+  const email = `${options.displayName.toLowerCase().replaceAll(' ', '.')}.${options.role.toLowerCase()}@portal-fixture.test`;
+  const [given = options.displayName, family = 'Person'] = options.displayName.split(' ');
+  let user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('organization_id', '=', organization.id)
+    .where('email_key', '=', email)
+    .executeTakeFirst();
+  if (user === undefined) {
+    user = { id: randomUUID() };
+    await insertUser(db, {
+      id: user.id,
+      organization_id: organization.id,
+      email,
+      email_key: email,
+      user_name: email,
+      given_name: given,
+      family_name: family,
+      display_name: options.displayName,
+      status: 'active',
+      source: 'local',
+      source_connection_id: null,
+      external_id: null,
+      roles: JSON.stringify([options.role]),
+      created_at: now,
+      updated_at: now,
+    });
+  }
   const { sessionId, session } = await createSession(
-    roster.runtime.store.db,
+    db,
     {
       kind: 'user',
       organizationId: organization.id,
-      userId: null,
+      userId: user.id,
       displayName: options.displayName,
       role: options.role,
     },
