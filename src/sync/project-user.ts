@@ -2,7 +2,7 @@ import { newId } from '../ids.js';
 import { decideUser, emailFieldOf } from '../domain/policy/decide-user.js';
 import type { PlatformUserFields, SourceUser } from '../domain/source-user.js';
 import { toUserView } from '../domain/views.js';
-import { invalidInput } from '../errors.js';
+import { RosterError, invalidInput } from '../errors.js';
 import {
   getDirectoryUserPolicy,
   saveDirectoryUserPolicy,
@@ -88,8 +88,7 @@ export async function projectDirectoryUser(
       created_at: ctx.now,
       updated_at: ctx.now,
     };
-    if (prefetch !== undefined) await prefetch.holdUser(row);
-    else await insertUser(trx, row);
+    await asInvalidEmail(ctx, prefetch !== undefined ? prefetch.holdUser(row) : insertUser(trx, row));
     await linkDirectoryUser(ctx, directoryUser.id, row.id);
     outcome.emit('user.created', { user: toUserView(row) }, 'usersCreated');
     await onUserCreated(ctx, row, outcome);
@@ -110,7 +109,7 @@ export async function projectDirectoryUser(
   const changed = changedColumns(user, written);
   if (changed.length > 0) {
     const next: UserRow = { ...user, ...written, updated_at: ctx.now };
-    await updateUser(trx, organizationId, user.id, { ...written, updated_at: ctx.now });
+    await asInvalidEmail(ctx, updateUser(trx, organizationId, user.id, { ...written, updated_at: ctx.now }));
     prefetch?.wroteUser(user, next);
     const fieldChanges = changed.filter((column) => column !== 'status');
     if (fieldChanges.length > 0) {
@@ -171,6 +170,20 @@ function reject(
 ): void {
   if (onReject === 'throw') throw invalidInput(problem.message, problem.field);
   outcome.errors.push({ objectId, field: problem.field, message: problem.message });
+}
+
+/**
+ * The check below cannot see a writer that has not committed yet (PostgreSQL, two requests with
+ * one email): the unique index then refuses the write. That is the same taken email, so it gets
+ * the same answer (400 invalidValue, never a 409 that Entra would read as "this user exists").
+ */
+async function asInvalidEmail(ctx: ApplyContext, write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof RosterError) || error.code !== 'conflict' || error.field !== 'emails') throw error;
+    throw invalidInput(error.message, emailFieldOf(ctx.policy, ctx.connectorKind));
+  }
 }
 
 /** Checked before writing: on PostgreSQL a failed insert would poison the whole transaction. */
