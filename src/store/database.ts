@@ -80,7 +80,7 @@ function openSqlite(options: StoreOptions): Store {
     plugins: [new StableInListsPlugin()],
   });
   const groupCommit = new SqliteGroupCommit(db, { afterCommit: () => checkpointer?.afterCommit() });
-  return {
+  const store: Store = {
     engine: 'sqlite',
     db,
     transaction: (work) => groupCommit.run(work),
@@ -90,6 +90,80 @@ function openSqlite(options: StoreOptions): Store {
       await db.destroy();
     },
   };
+  sqliteConnections.set(store, sqlite);
+  return store;
+}
+
+/** The connection behind each SQLite store opened here, for online copies (`openSqliteCopy`). */
+const sqliteConnections = new WeakMap<Store, SQLite.Database>();
+
+/** The file of a SQLite store (`:memory:` for an in-memory one); undefined for any other store. */
+export function sqliteFileOf(store: Store): string | undefined {
+  return sqliteConnections.get(store)?.name;
+}
+
+/**
+ * Copies a SQLite store's database into a new `file` while the store stays in use, and opens a
+ * store on the copy, for work whose writes are thrown away (see preview-store.ts). The copy is not
+ * migrated (its source was) and its commits skip the fsync: nothing on it must survive a crash.
+ */
+export async function openSqliteCopy(store: Store, file: string): Promise<Store> {
+  const source = sqliteConnections.get(store);
+  if (source === undefined) throw new TypeError('store must be a SQLite store opened by openStore');
+  await copySqlite(store.db, source, file);
+  const sqlite = new SQLite(file);
+  configureSqlite(sqlite);
+  sqlite.pragma('synchronous = OFF');
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new StableInListsPlugin()],
+  });
+  const groupCommit = new SqliteGroupCommit(db);
+  return {
+    engine: 'sqlite',
+    db,
+    transaction: (work) => groupCommit.run(work),
+    stats: groupCommit.stats,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * SQLite's online backup, a hundred pages per turn of the event loop, so the store's other work
+ * goes on meanwhile. Writes made through the source connection during the copy reach the copy as
+ * well (SQLite updates a running backup from its source connection), so the copy is the database
+ * as it is when the copy completes.
+ *
+ * Two catches. A step finds the source busy while one of its transactions is open, and
+ * better-sqlite3 takes a busy *first* step for a finished backup of nothing; so the first step is
+ * taken holding Kysely's connection, when no transaction can be open. And a write by another
+ * process (the CLI beside the server) makes SQLite start the copy over; under a steady stream of
+ * such writes a step-by-step copy might never finish, so after a restart the rest is copied in one
+ * step (a read transaction: the other process's writers go on; this process waits a moment).
+ */
+async function copySqlite(db: Kysely<Database>, source: SQLite.Database, file: string): Promise<void> {
+  const pagesPerStep = 100;
+  let copiedBefore = 0;
+  let restarted = false;
+  let copying: Promise<SQLite.BackupMetadata> | undefined;
+  await db.connection().execute(
+    () =>
+      new Promise<void>((firstStepTaken, failed) => {
+        copying = source.backup(file, {
+          progress: ({ totalPages, remainingPages }) => {
+            firstStepTaken();
+            // Pages copied so far; fewer than before means SQLite started over.
+            const copied = totalPages - remainingPages;
+            restarted ||= copied < copiedBefore;
+            copiedBefore = copied;
+            return restarted ? 0x7fffffff : pagesPerStep;
+          },
+        });
+        copying.then(() => firstStepTaken(), failed);
+      }),
+  );
+  const { totalPages } = await (copying as Promise<SQLite.BackupMetadata>);
+  if (totalPages === 0) throw new Error(`Could not copy the SQLite database into ${file}`);
 }
 
 /** How Roster opens a SQLite database (exported so the benchmarks' storage floor opens it alike). */

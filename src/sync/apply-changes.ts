@@ -24,6 +24,10 @@ export async function applyChanges(
 ): Promise<{ outcome: Outcome; events: StoredEvent[] }> {
   if (ctx.dryRun === true) return { outcome: await dryRunChanges(ctx, changes), events: [] };
   const outcome = await applyChangesWithoutEvents(ctx, changes);
+  // A preview's writes are thrown away and nothing reads its events (its counts and planned
+  // changes come from the outcome); appending them would lock the organization's row, which every
+  // other writer of the organization would then wait on until the preview ends.
+  if (ctx.preview === true) return { outcome, events: [] };
   const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
   return { outcome, events };
 }

@@ -27,6 +27,14 @@ export interface ApplyContext {
    * itself (a Graph preflight summing `wouldImport` over pages in one rolled-back transaction).
    */
   readonly seatGuard?: 'enforce' | 'report' | undefined;
+  /**
+   * The batch is part of a preview whose writes are all thrown away (a dry-run sync, a seat
+   * pre-check, a policy preview; see store/preview-store.ts). Nothing in it may lock the
+   * organization's row, which every other writer of the organization would then wait for until the
+   * preview ends: the seat guard counts without the lock, and a preview's pages are applied
+   * without appending events (`applyChanges`).
+   */
+  readonly preview?: boolean | undefined;
   /** Reads for a run of user upserts, loaded at once (see `user-prefetch.ts`). */
   readonly userPrefetch?: UserPrefetch | undefined;
 }

@@ -1,4 +1,5 @@
 import { isoNow } from '../clock.js';
+import { newId } from '../ids.js';
 import { graphPreviewNotes } from '../connectors/graph/preview-notes.js';
 import { resolvePolicy, type Policy } from '../domain/policy/policy.js';
 import type { Runtime } from '../runtime.js';
@@ -6,6 +7,7 @@ import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection, markPolicyApplied } from '../store/connections.js';
 import { getDirectoryUserPolicy } from '../store/directory-user-policy.js';
 import { appendEvents } from '../store/events.js';
+import { withPreviewStore } from '../store/preview-store.js';
 import { applyGroupUpsert } from './apply-group.js';
 import type { ApplyContext } from './context.js';
 import { Outcome } from './outcome.js';
@@ -17,8 +19,8 @@ const pageSize = 500;
 /**
  * Applies a connection's policy to everything already synced: each directory group is projected
  * again (mappings, mirror or ignore), then each directory user is decided again from its stored
- * source (scope, mapping, roles, lifecycle). Run after a policy change; with `dryRun` (or a
- * candidate `policy`) it reports what the policy would change and keeps nothing.
+ * source (scope, mapping, roles, lifecycle). Run after a policy change; with `dryRun` (and a
+ * candidate `policy`, for a preview) it reports what the policy would change and keeps nothing.
  *
  * One transaction, so the seat guard can refuse the whole of it. Users synced before policy state
  * was kept (no stored source) are decided again at their next change from the directory.
@@ -28,61 +30,82 @@ export async function reconcileConnection(
   connectionId: string,
   options: { dryRun?: boolean; policy?: Policy; organizationId?: string; actor?: Actor } = {},
 ): Promise<Outcome> {
+  if (options.dryRun === true) return previewReconcile(runtime, connectionId, options);
   const now = isoNow(runtime.clock);
-  const dryRun = options.dryRun === true;
-  let outcome = new Outcome();
-  const rollback = new Error('dry run');
-  let applied: { kind: string; policy: Policy } | undefined;
-  try {
-    await runtime.store.transaction(async (trx) => {
-      const connection = await getConnection(trx, connectionId, options.organizationId);
+  const { outcome, organizationId } = await runtime.store.transaction(async (trx) => {
+    const connection = await getConnection(trx, connectionId, options.organizationId);
+    const ctx: ApplyContext = {
+      trx,
+      organizationId: connection.organizationId,
+      connectionId,
+      connectorKind: connection.kind,
+      policy: options.policy ?? resolvePolicy(connection.kind, connection.policy),
+      now,
+      onReject: 'record',
+    };
+    const reconciled = await reconcileAll(ctx);
+    const seats = await checkSeats(ctx, reconciled);
+    if (seats?.exceeded) throw new SeatLimitError(seats);
+    if (options.policy === undefined) await markPolicyApplied(trx, connectionId);
+    await appendEvents(trx, connection.organizationId, reconciled.events, now);
+    await appendAudit(
+      trx,
+      connection.organizationId,
+      options.actor ?? { type: 'system', id: null },
+      [
+        {
+          action: 'connection.reconciled',
+          targetType: 'connection',
+          targetId: connectionId,
+          connectionId,
+          after: reconciled.counts,
+        },
+      ],
+      now,
+    );
+    return { outcome: reconciled, organizationId: connection.organizationId };
+  });
+  if (outcome.events.length > 0) runtime.eventBus.notify(organizationId);
+  return outcome;
+}
+
+/**
+ * A reconcile that keeps nothing, on a preview (see withPreviewStore), so that the organization's
+ * other writers go on while it runs: its outcome, the seat check and, for Graph, what the preview
+ * cannot foresee.
+ */
+async function previewReconcile(
+  runtime: Runtime,
+  connectionId: string,
+  options: { policy?: Policy; organizationId?: string },
+): Promise<Outcome> {
+  const now = isoNow(runtime.clock);
+  const connection = await getConnection(runtime.store.db, connectionId, options.organizationId);
+  const policy = options.policy ?? resolvePolicy(connection.kind, connection.policy);
+  const outcome = await withPreviewStore(runtime.store, `reconcile-${newId()}`, (preview) =>
+    preview.transaction(async (trx) => {
       const ctx: ApplyContext = {
         trx,
         organizationId: connection.organizationId,
         connectionId,
         connectorKind: connection.kind,
-        policy: options.policy ?? resolvePolicy(connection.kind, connection.policy),
+        policy,
         now,
         onReject: 'record',
+        preview: true,
       };
-      applied = { kind: connection.kind, policy: ctx.policy };
-      outcome = await reconcileAll(ctx);
-      const seats = await checkSeats(ctx, outcome);
-      if (dryRun) {
-        outcome.dryRun = true;
-        throw rollback;
-      }
-      if (seats?.exceeded) throw new SeatLimitError(seats);
-      if (options.policy === undefined) await markPolicyApplied(trx, connectionId);
-      await appendEvents(trx, connection.organizationId, outcome.events, now);
-      await appendAudit(
-        trx,
-        connection.organizationId,
-        options.actor ?? { type: 'system', id: null },
-        [
-          {
-            action: 'connection.reconciled',
-            targetType: 'connection',
-            targetId: connectionId,
-            connectionId,
-            after: outcome.counts,
-          },
-        ],
-        now,
-      );
-    });
-  } catch (error) {
-    if (error !== rollback) throw error;
-    if (applied?.kind === 'graph')
-      outcome.notes = await graphPreviewNotes(runtime.store.db, connectionId, applied.policy);
-    return outcome;
-  }
-  if (outcome.events.length > 0)
-    runtime.eventBus.notify((await getConnection(runtime.store.db, connectionId)).organizationId);
+      const reconciled = await reconcileAll(ctx);
+      await checkSeats(ctx, reconciled);
+      return reconciled;
+    }),
+  );
+  outcome.dryRun = true;
+  if (connection.kind === 'graph')
+    outcome.notes = await graphPreviewNotes(runtime.store.db, connectionId, policy);
   return outcome;
 }
 
-/** The reconcile itself, inside a transaction the caller holds (a dry-run sync's). */
+/** The reconcile itself, inside a transaction the caller holds (a preview's, for a dry-run sync). */
 export async function reconcileAll(ctx: ApplyContext): Promise<Outcome> {
   const outcome = new Outcome();
   for (let after = ''; ;) {

@@ -36,7 +36,10 @@ export class SeatLimitError extends RosterError {
 export async function checkSeats(ctx: ApplyContext, outcome: Outcome): Promise<SeatCheck | undefined> {
   const wouldImport = outcome.counts.usersCreated + outcome.counts.usersReactivated;
   if (wouldImport === 0) return undefined;
-  const check = await checkSeatLimit(ctx.trx, ctx.organizationId, wouldImport);
+  // A count whose batch is never kept (a preview, a pre-check that judges the whole run itself, a
+  // dry-run batch) decides nothing another writer could race, so it takes no lock.
+  const lock = ctx.preview !== true && ctx.seatGuard !== 'report' && ctx.dryRun !== true;
+  const check = await checkSeatLimit(ctx.trx, ctx.organizationId, wouldImport, { lock });
   if (check !== undefined) outcome.seatCheck = check;
   return check;
 }
@@ -45,23 +48,27 @@ export async function checkSeats(ctx: ApplyContext, outcome: Outcome): Promise<S
  * The seats held once the caller's transaction has written its users, against the organization's
  * limit (undefined without one). Every path that adds seats — a sync batch, a local user created or
  * reactivated through the API — calls this after writing and before committing, so they all count
- * alike and one that ends above the limit can roll back.
+ * alike and one that ends above the limit can roll back. `lock: false` is for a count whose writes
+ * are thrown away, which must not hold up the organization's other writers.
  */
 export async function checkSeatLimit(
   trx: Executor,
   organizationId: string,
   wouldImport: number,
+  options: { lock?: boolean } = {},
 ): Promise<SeatCheck | undefined> {
   const { seatLimit } = await getOrganizationSettings(trx, organizationId);
   if (typeof seatLimit !== 'number') return undefined;
   // Lock the organization row before counting, so two writers on PostgreSQL cannot both squeeze
   // under the limit (the later one counts after the earlier commits); on SQLite the single writer
   // already serialises them and this is a no-op.
-  await trx
-    .updateTable('organizations')
-    .set((eb) => ({ event_seq: eb.ref('event_seq') }))
-    .where('id', '=', organizationId)
-    .execute();
+  if (options.lock !== false) {
+    await trx
+      .updateTable('organizations')
+      .set((eb) => ({ event_seq: eb.ref('event_seq') }))
+      .where('id', '=', organizationId)
+      .execute();
+  }
   const row = await trx
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Store } from '../../src/store/database.js';
+import { sqliteFileOf, type Store } from '../../src/store/database.js';
+import { appendEvents } from '../../src/store/events.js';
 import { setSeatLimit } from '../../src/store/organization-settings.js';
 import { previewPolicy, reconcileConnection, setPolicy } from '../../src/sync/policy-service.js';
 import { engines, openTestStore } from '../support/engines.js';
@@ -81,5 +84,41 @@ for (const engine of engines) {
       });
       assert.equal((await platformUsers(bench)).length, 1);
     });
+
+    test(
+      'a preview counts seats without waiting for the organization, and leaves no copy of the database',
+      { timeout: 60_000 },
+      async () => {
+        const bench = await policyBench(store);
+        const policy = { scope: { filter: { attribute: 'department', equals: 'Sales' } } };
+        await bench.apply([scimUser('u1', { department: 'Sales' }), scimUser('u2'), scimUser('u3')], {
+          policy,
+        });
+        await setSeatLimit(store.db, bench.organizationId, 2, now);
+        const runtime = testRuntime(store);
+        const preview = () => previewPolicy(runtime, bench.connectionId, {});
+        // On PostgreSQL another writer of the organization holds its row meanwhile (as an event
+        // append does until it commits); the preview must not queue behind it. SQLite has one writer:
+        // there the preview works on a copy, which it deletes.
+        const outcome =
+          engine === 'postgres'
+            ? await store.db.transaction().execute(async (trx) => {
+                await appendEvents(trx, bench.organizationId, [{ type: 'user.updated', data: {} }], now);
+                return preview();
+              })
+            : await preview();
+        assert.equal(outcome.dryRun, true);
+        assert.equal(outcome.counts.usersCreated + outcome.counts.usersReactivated, 2);
+        assert.deepEqual(outcome.seatCheck, { seatLimit: 2, seatsUsed: 3, wouldImport: 2, exceeded: true });
+        assert.equal((await platformUsers(bench)).length, 1);
+        const file = sqliteFileOf(store);
+        if (file !== undefined) {
+          const copies = fs
+            .readdirSync(path.dirname(file))
+            .filter((name) => name.startsWith('roster-preview-'));
+          assert.deepEqual(copies, []);
+        }
+      },
+    );
   });
 }

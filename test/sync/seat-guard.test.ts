@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Store } from '../../src/store/database.js';
 import { listEnrollmentEmails } from '../../src/store/enrollment.js';
-import { readEvents } from '../../src/store/events.js';
+import { appendEvents, readEvents } from '../../src/store/events.js';
 import { setSeatLimit } from '../../src/store/organization-settings.js';
 import { SeatLimitError } from '../../src/sync/seat-guard.js';
-import { applyChanges } from '../../src/sync/apply-changes.js';
+import { applyChanges, applyChangesWithoutEvents } from '../../src/sync/apply-changes.js';
 import { defaultPolicy } from '../../src/domain/policy/policy.js';
 import { engines, openTestStore } from '../support/engines.js';
 import { addMembers, group, now, platformUsers, policyBench, scimUser } from './support/policy-bench.js';
@@ -72,6 +72,38 @@ for (const engine of engines) {
       );
       assert.deepEqual(outcome.seatCheck, { seatLimit: 1, seatsUsed: 2, wouldImport: 2, exceeded: true });
     });
+
+    test(
+      'a report-mode check counts without waiting for another writer of the organization',
+      {
+        skip: engine !== 'postgres' && 'SQLite has one writer: nothing runs beside an open transaction',
+        timeout: 60_000,
+      },
+      async () => {
+        const bench = await policyBench(store);
+        await setSeatLimit(store.db, bench.organizationId, 1, now);
+        // An event append in flight holds the organization's row until it commits.
+        const outcome = await store.db.transaction().execute(async (other) => {
+          await appendEvents(other, bench.organizationId, [{ type: 'user.updated', data: {} }], now);
+          return store.db.transaction().execute((trx) =>
+            applyChangesWithoutEvents(
+              {
+                trx,
+                organizationId: bench.organizationId,
+                connectionId: bench.connectionId,
+                connectorKind: 'graph',
+                policy: defaultPolicy('graph'),
+                now,
+                onReject: 'record',
+                seatGuard: 'report',
+              },
+              [scimUser('u1'), scimUser('u2')],
+            ),
+          );
+        });
+        assert.deepEqual(outcome.seatCheck, { seatLimit: 1, seatsUsed: 2, wouldImport: 2, exceeded: true });
+      },
+    );
 
     test('a dry run reports exactly what would change, per user, and keeps nothing', async () => {
       const bench = await policyBench(store);

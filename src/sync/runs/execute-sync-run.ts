@@ -11,6 +11,7 @@ import { RosterError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
+import { withPreviewStore, type PreviewStore } from '../../store/preview-store.js';
 import type { Database } from '../../store/schema.js';
 import type { ApplyContext } from '../context.js';
 import { Outcome, type PlannedChange, type SeatCheck } from '../outcome.js';
@@ -40,8 +41,14 @@ export class RunCancelled extends Error {
   }
 }
 
-/** Unwinds a dry run's transaction after its last page, so nothing it did is kept. */
-class DryRunRollback extends Error {}
+/**
+ * The passes a run makes over Graph: the real one, a dry run's, and a seat pre-check's, which
+ * collects its outcome apart from the run's totals.
+ */
+type Pass =
+  | { kind: 'run' }
+  | { kind: 'dry-run' }
+  | { kind: 'seat-check'; outcome: Outcome; onSeatCheck: (check: SeatCheck) => void };
 
 export interface RunHooks {
   onProgress?: (progress: PullProgress) => void;
@@ -93,7 +100,8 @@ export async function executeLeasedRun(
       previousScopeKey: previous?.progress.scopeKey as string | undefined,
       previousSelectKey: previous?.progress.selectKey as string | undefined,
     };
-    const applyContext = (trx: Transaction<Database>): ApplyContext => ({
+    // `preview`: the batch belongs to a dry run or seat pre-check, whose writes are thrown away.
+    const applyContext = (trx: Transaction<Database>, preview = false): ApplyContext => ({
       trx,
       organizationId: run.organizationId,
       connectionId: run.connectionId,
@@ -101,103 +109,91 @@ export async function executeLeasedRun(
       policy,
       now: isoNow(runtime.clock),
       onReject: 'record',
+      ...(preview ? { preview: true } : {}),
     });
-    // During a dry run every read goes through its one transaction (SQLite has a single connection).
-    let outer: Transaction<Database> | undefined;
-    const db0 = () => outer ?? store.db;
-    // `preview` collects a seat pre-check's outcome apart from the run's own totals.
-    const session = (
-      db: PullSession['db'],
-      transaction: PullSession['transaction'],
-      preview?: { outcome: Outcome; onSeatCheck: (check: SeatCheck) => void },
-    ): PullSession => ({
-      organizationId: run.organizationId,
-      connectionId: run.connectionId,
-      client: graph.client,
-      policy,
-      logger,
-      db,
-      now: () => isoNow(runtime.clock),
-      transaction,
-      apply: async (trx, changes) => {
-        const ctx: ApplyContext = {
-          ...applyContext(trx),
-          ...(preview ? { seatGuard: 'report' as const } : {}),
-        };
-        const { outcome } = await applyPage(ctx, changes);
-        if (preview && outcome.seatCheck) preview.onSeatCheck(outcome.seatCheck);
-        mergeOutcome(preview?.outcome ?? totals, outcome);
-        // A dry run reports what it would change per user and group, not only counts; capped so a
-        // huge tenant's preview stays small.
-        if (run.dryRun && !preview && planned.length < maxPlannedChanges) {
-          planned.push(...outcome.planned().slice(0, maxPlannedChanges - planned.length));
-        }
-      },
-      onPage: async (trx, current) => {
-        progress = current;
-        hooks.onProgress?.(current);
-        await updateSyncRun(trx, run.id, { progress: { ...current }, counts: { ...totals.counts } });
-      },
-      checkpoint: async (trx) => {
-        if (leaseLost)
-          throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
-        if (hooks.cancelled?.() || (await isCancelRequested(trx ?? db0(), run.id))) throw new RunCancelled();
-      },
-      warn: (warning) => {
-        // A seat pre-check pulls the same data again; its warnings would repeat the run's own.
-        if (!preview && !warnings.some((w) => w.code === warning.code)) warnings.push(warning);
-      },
-    });
-    if (run.dryRun) {
-      // One transaction for the whole pull, rolled back at the end: the counts are real, the changes are not kept.
-      await store
-        .transaction(async (trx) => {
-          outer = trx;
-          progress = await pullGraph(
-            session(trx, (work) => work(trx)),
-            pullOptions,
-          );
-          if (await isPolicyPending(trx, run.connectionId)) {
-            const reconciled = await reconcileAll(applyContext(trx));
-            mergeOutcome(totals, reconciled);
-            planned.push(...reconciled.planned().slice(0, Math.max(0, maxPlannedChanges - planned.length)));
+    // `target` is where the pull writes: the store itself, page by page, or a preview.
+    const session = (target: PreviewStore, pass: Pass): PullSession => {
+      const preview = pass.kind !== 'run';
+      const seatCheck = pass.kind === 'seat-check' ? pass : undefined;
+      return {
+        organizationId: run.organizationId,
+        connectionId: run.connectionId,
+        client: graph.client,
+        policy,
+        logger,
+        db: target.db,
+        now: () => isoNow(runtime.clock),
+        transaction: (work) => target.transaction(work),
+        apply: async (trx, changes) => {
+          const ctx: ApplyContext = {
+            ...applyContext(trx, preview),
+            ...(seatCheck ? { seatGuard: 'report' as const } : {}),
+          };
+          const { outcome } = await applyPage(ctx, changes);
+          if (seatCheck && outcome.seatCheck) seatCheck.onSeatCheck(outcome.seatCheck);
+          mergeOutcome(seatCheck?.outcome ?? totals, outcome);
+          // A dry run reports what it would change per user and group, not only counts; capped so a
+          // huge tenant's preview stays small.
+          if (pass.kind === 'dry-run' && planned.length < maxPlannedChanges) {
+            planned.push(...outcome.planned().slice(0, maxPlannedChanges - planned.length));
           }
-          throw new DryRunRollback();
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof DryRunRollback)) throw error;
-        });
+        },
+        onPage: async (trx, current) => {
+          progress = current;
+          hooks.onProgress?.(current);
+          // A seat pre-check's pages are not the run's; the record follows the real pass after it.
+          if (seatCheck) return;
+          // A dry run's record lives in the store, not in its preview: admins follow it live.
+          await updateSyncRun(preview ? store.db : trx, run.id, {
+            progress: { ...current },
+            counts: { ...totals.counts },
+          });
+        },
+        checkpoint: async (trx) => {
+          if (leaseLost)
+            throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
+          // A cancel is asked for in the store; a preview's transaction is not the store's.
+          const db = preview ? store.db : (trx ?? store.db);
+          if (hooks.cancelled?.() || (await isCancelRequested(db, run.id))) throw new RunCancelled();
+        },
+        warn: (warning) => {
+          // A seat pre-check pulls the same data again; its warnings would repeat the run's own.
+          if (!seatCheck && !warnings.some((w) => w.code === warning.code)) warnings.push(warning);
+        },
+      };
+    };
+    if (run.dryRun) {
+      // The whole pull on a preview (see withPreviewStore): the counts are real, the changes are
+      // not kept, and the organization's other writers go on meanwhile.
+      await withPreviewStore(store, run.id, async (preview) => {
+        progress = await pullGraph(session(preview, { kind: 'dry-run' }), pullOptions);
+        if (await isPolicyPending(preview.db, run.connectionId)) {
+          const reconciled = await preview.transaction((trx) => reconcileAll(applyContext(trx, true)));
+          mergeOutcome(totals, reconciled);
+          planned.push(...reconciled.planned().slice(0, Math.max(0, maxPlannedChanges - planned.length)));
+        }
+      });
     } else {
       // Pages commit one by one, so a limit crossed on page 7 would keep pages 1 to 6. With a seat
-      // limit set, the whole pull first runs in a rolled-back transaction that only counts; if it
-      // would end above the limit, the run fails having applied nothing (issue: "a sync that would
-      // exceed it applies nothing and says how many users it would have imported").
+      // limit set, the whole pull first runs on a preview that only counts; if it would end above
+      // the limit, the run fails having applied nothing (issue: "a sync that would exceed it
+      // applies nothing and says how many users it would have imported").
       const { seatLimit } = await getOrganizationSettings(store.db, run.organizationId);
       if (typeof seatLimit === 'number') {
-        const preview = new Outcome();
+        const counted = new Outcome();
         let exceeded: SeatCheck | undefined;
-        await store
-          .transaction(async (trx) => {
-            outer = trx;
-            await pullGraph(
-              session(trx, (work) => work(trx), {
-                outcome: preview,
-                onSeatCheck: (check) => {
-                  if (check.exceeded) exceeded = check;
-                },
-              }),
-              pullOptions,
-            );
-            throw new DryRunRollback();
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof DryRunRollback)) throw error;
-          })
-          .finally(() => {
-            outer = undefined;
-          });
+        const seatCheck: Pass = {
+          kind: 'seat-check',
+          outcome: counted,
+          onSeatCheck: (check) => {
+            if (check.exceeded) exceeded = check;
+          },
+        };
+        await withPreviewStore(store, `${run.id}-seats`, (preview) =>
+          pullGraph(session(preview, seatCheck), pullOptions),
+        );
         if (exceeded) {
-          const wouldImport = preview.counts.usersCreated + preview.counts.usersReactivated;
+          const wouldImport = counted.counts.usersCreated + counted.counts.usersReactivated;
           throw new SeatLimitError({ ...exceeded, wouldImport });
         }
       }
@@ -210,7 +206,10 @@ export async function executeLeasedRun(
       // A full run cut short must not be finished by delta rounds: without their deltaLinks, the
       // next runs read in full whatever this one did not get to.
       if (run.full) await forgetDeltaLinks(store.db, run.connectionId);
-      progress = await pullGraph(session(store.db, commit), pullOptions);
+      progress = await pullGraph(
+        session({ db: store.db, transaction: commit }, { kind: 'run' }),
+        pullOptions,
+      );
       // A policy set since the last run reaches everything already synced, not only what changed
       // in the directory: a widened scope or a new role rule must not wait for each user to change.
       if (await isPolicyPending(store.db, run.connectionId)) {
