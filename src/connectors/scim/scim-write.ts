@@ -14,6 +14,8 @@ import type { ScimContext } from './scim-context.js';
 export interface ScimWrite {
   readonly trx: Transaction<Database>;
   readonly now: string;
+  /** Whether reads may lock rows (`for share`): PostgreSQL; SQLite's single writer needs none. */
+  readonly rowLocks: boolean;
   /** Sends changes down the road, inside this request's transaction. */
   apply(changes: readonly Change[]): Promise<void>;
   audit(entry: NewAuditEntry): void;
@@ -95,6 +97,7 @@ async function runScimWriteOnce<T>(
     const value = await work({
       trx,
       now,
+      rowLocks: runtime.store.engine === 'postgres',
       apply: async (changes) => {
         events.push(...(await applyChangesWithoutEvents(ctx, changes)).events);
       },

@@ -16,7 +16,7 @@ import {
   type RenderedMember,
 } from '../resources/group-resource.js';
 import { parseProjection, type Projection } from '../resources/projection.js';
-import { runScimWrite } from '../scim-write.js';
+import { runScimWrite, type ScimWrite } from '../scim-write.js';
 import { found, lockedResource } from './locked-resource.js';
 import { isNotModified, listResponse, sendNotModified, sendResource } from './responses.js';
 
@@ -85,7 +85,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
     const { resource, memberIds } = parseGroupBody(request.body);
     const id = newId();
     const row = await runScimWrite(runtime, request.scim, async (write) => {
-      const members = await resolveMembers(write.trx, request.scim.connection.id, memberIds);
+      const members = await resolveMembers(write, request.scim.connection.id, memberIds);
       await write.apply([
         { kind: 'group.upsert', group: groupChangeInput(id, resource) },
         { kind: 'members.add', groupId: id, members },
@@ -113,7 +113,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
         request.params.id,
         getDirectoryGroup,
       );
-      const members = await resolveMembers(write.trx, request.scim.connection.id, memberIds);
+      const members = await resolveMembers(write, request.scim.connection.id, memberIds);
       await write.apply([
         { kind: 'group.upsert', group: groupChangeInput(before.id, resource) },
         { kind: 'members.clear', groupId: before.id },
@@ -150,7 +150,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       if (memberChanges.removed.length > 0)
         changes.push({ kind: 'members.remove', groupId: before.id, memberIds: memberChanges.removed });
       if (memberChanges.added.length > 0) {
-        const members = await resolveMembers(write.trx, request.scim.connection.id, memberChanges.added);
+        const members = await resolveMembers(write, request.scim.connection.id, memberChanges.added);
         changes.push({ kind: 'members.add', groupId: before.id, members });
       }
       await write.apply(changes);
@@ -228,22 +228,31 @@ async function loadMembers(
   }
 }
 
-/** Members name users or groups of this connection; ids it does not know are not stored. */
+/**
+ * Members name users or groups of this connection; ids it does not know are not stored. On
+ * PostgreSQL the member users are read `for share`: a DELETE of one of them (which locks its row
+ * first) then waits for this write, and sees its memberships to remove, or this write waits for
+ * the DELETE and no longer finds the user. Read without the lock, a user deleted meanwhile was
+ * added anyway: a 500 on the group_members foreign key, or a member that no longer exists.
+ */
 async function resolveMembers(
-  db: Executor,
+  write: ScimWrite,
   connectionId: string,
   ids: readonly string[],
 ): Promise<DirectoryMemberRef[]> {
+  const db = write.trx;
   const unique = [...new Set(ids)];
   const refs: DirectoryMemberRef[] = [];
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    const users = await db
+    const query = db
       .selectFrom('directory_users')
       .select('id')
       .where('connection_id', '=', connectionId)
       .where('id', 'in', chunk)
-      .execute();
+      .orderBy('id');
+    // In id order, so two writes locking overlapping members cannot deadlock each other.
+    const users = await (write.rowLocks ? query.forShare() : query).execute();
     const userIds = new Set(users.map((u) => u.id));
     const rest = chunk.filter((id) => !userIds.has(id));
     const groups =
