@@ -27,7 +27,7 @@ export async function applyChanges(
   // A preview's writes are thrown away and nothing reads its events (its counts and planned
   // changes come from the outcome); appending them would lock the organization's row, which every
   // other writer of the organization would then wait on until the preview ends.
-  if (ctx.preview === true) return { outcome, events: [] };
+  if (ctx.preview === true || ctx.deferEvents === true) return { outcome, events: [] };
   const events = await appendEvents(ctx.trx, ctx.organizationId, outcome.events, ctx.now);
   return { outcome, events };
 }

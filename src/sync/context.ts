@@ -35,6 +35,13 @@ export interface ApplyContext {
    * without appending events (`applyChanges`).
    */
   readonly preview?: boolean | undefined;
+  /**
+   * The caller appends `outcome.events` itself, last in its transaction (a Graph run, whose
+   * transaction spans several pages). Appending locks the organization's row on PostgreSQL; taken
+   * mid-transaction, before later pages insert users, it made a deadlock with a SCIM write that had
+   * inserted one of those users and waited for the row to append its own events.
+   */
+  readonly deferEvents?: boolean | undefined;
   /** Reads for a run of user upserts, loaded at once (see `user-prefetch.ts`). */
   readonly userPrefetch?: UserPrefetch | undefined;
 }

@@ -11,6 +11,7 @@ import { RosterError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { appendSyncFinished, announceSyncStarted } from '../../events/sync-run-events.js';
 import { appendAudit, type Actor } from '../../store/audit.js';
+import { appendEvents } from '../../store/events.js';
 import { withPreviewStore, type PreviewStore } from '../../store/preview-store.js';
 import type { Database } from '../../store/schema.js';
 import type { ApplyContext } from '../context.js';
@@ -100,6 +101,10 @@ export async function executeLeasedRun(
       previousScopeKey: previous?.progress.scopeKey as string | undefined,
       previousSelectKey: previous?.progress.selectKey as string | undefined,
     };
+    // What the run's open transaction has applied (a run's transactions follow one another): its
+    // events are appended last in it, and its counts join the run's once it has committed, so a
+    // run that fails or is cancelled mid-transaction reports only what it kept.
+    let uncommitted = new Outcome();
     // `preview`: the batch belongs to a dry run or seat pre-check, whose writes are thrown away.
     const applyContext = (trx: Transaction<Database>, preview = false): ApplyContext => ({
       trx,
@@ -128,10 +133,12 @@ export async function executeLeasedRun(
           const ctx: ApplyContext = {
             ...applyContext(trx, preview),
             ...(seatCheck ? { seatGuard: 'report' as const } : {}),
+            ...(preview ? {} : { deferEvents: true }),
           };
           const { outcome } = await applyPage(ctx, changes);
           if (seatCheck && outcome.seatCheck) seatCheck.onSeatCheck(outcome.seatCheck);
-          mergeOutcome(seatCheck?.outcome ?? totals, outcome);
+          if (preview) mergeOutcome(seatCheck?.outcome ?? totals, outcome);
+          else uncommitted.merge(outcome);
           // A dry run reports what it would change per user and group, not only counts; capped so a
           // huge tenant's preview stays small.
           if (pass.kind === 'dry-run' && planned.length < maxPlannedChanges) {
@@ -144,10 +151,10 @@ export async function executeLeasedRun(
           // A seat pre-check's pages are not the run's; the record follows the real pass after it.
           if (seatCheck) return;
           // A dry run's record lives in the store, not in its preview: admins follow it live.
-          await updateSyncRun(preview ? store.db : trx, run.id, {
-            progress: { ...current },
-            counts: { ...totals.counts },
-          });
+          const counts = { ...totals.counts };
+          for (const key of Object.keys(counts) as (keyof typeof counts)[])
+            counts[key] += uncommitted.counts[key];
+          await updateSyncRun(preview ? store.db : trx, run.id, { progress: { ...current }, counts });
         },
         checkpoint: async (trx) => {
           if (leaseLost)
@@ -198,10 +205,20 @@ export async function executeLeasedRun(
         }
       }
       const commit: PullSession['transaction'] = async (work) => {
-        const result = await store.transaction(work);
-        // Delivery is woken after commit, never from inside the transaction.
-        runtime.eventBus.notify(run.organizationId);
-        return result;
+        uncommitted = new Outcome();
+        try {
+          const result = await store.transaction(async (trx) => {
+            const value = await work(trx);
+            await appendEvents(trx, run.organizationId, uncommitted.events, isoNow(runtime.clock));
+            return value;
+          });
+          mergeOutcome(totals, uncommitted);
+          // Delivery is woken after commit, never from inside the transaction.
+          runtime.eventBus.notify(run.organizationId);
+          return result;
+        } finally {
+          uncommitted = new Outcome();
+        }
       };
       // A full run cut short must not be finished by delta rounds: without their deltaLinks, the
       // next runs read in full whatever this one did not get to.
