@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -224,6 +225,30 @@ for (const engine of engines) {
         .set({ status: 'cancelled' })
         .where('id', '=', justQueued)
         .execute();
+    });
+
+    test('a run that must wait for another run of its connection says so once, then runs', async () => {
+      const holder = randomUUID();
+      await roster.runtime.store.db
+        .insertInto('sync_leases')
+        .values({
+          connection_id: connectionId,
+          run_id: holder,
+          holder: processHolder,
+          expires_at: new Date(Date.now() + 60_000).toISOString(),
+        })
+        .execute();
+      const waitedFor: string[] = [];
+      const runId = await startSyncRun(roster.runtime, connectionId, {
+        trigger: 'manual',
+        hooks: { onWaiting: (heldBy) => waitedFor.push(heldBy) },
+      });
+      while (waitedFor.length === 0) await sleep(20);
+      await sleep(1200);
+      assert.deepEqual(waitedFor, [holder], 'told once, with the run it waits for');
+      assert.equal((await getSyncRun(roster.runtime, runId)).status, 'queued');
+      await roster.runtime.store.db.deleteFrom('sync_leases').where('run_id', '=', holder).execute();
+      assert.equal((await waitForSyncRun(roster.runtime, runId)).status, 'succeeded');
     });
 
     test('stopping the server cancels the runs it started and waits for them', async () => {

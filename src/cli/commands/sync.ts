@@ -9,7 +9,7 @@ export function registerSyncCommands(program: Command): void {
     .command('sync <connectionId>')
     .description('Pull from Microsoft Graph now, wait for the run, and print its summary')
     .option('--full', 'a full sync instead of the delta since the last run')
-    .option('--dry-run', 'apply in a transaction and roll it back: counts only, nothing changes')
+    .option('--dry-run', 'apply on a throwaway preview: counts only, nothing changes')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -24,7 +24,7 @@ export function registerSyncCommands(program: Command): void {
             trigger: 'manual',
             full: options.full ?? false,
             dryRun: options.dryRun ?? false,
-            hooks: onProgress === undefined ? {} : { onProgress },
+            hooks: onProgress === undefined ? {} : { onProgress, onWaiting: showWaiting },
           });
           // Ctrl-C cancels the run (it stops at its next page and its record says so) rather than
           // leaving it queued or running behind a process that is gone; a second one kills.
@@ -86,6 +86,11 @@ export function registerSyncCommands(program: Command): void {
         ],
       );
     });
+}
+
+function showWaiting(heldBy: string): void {
+  const holder = heldBy === 'another process' ? 'another run of this connection' : `run ${heldBy}`;
+  process.stderr.write(`Waiting for ${holder} to finish (one run per connection at a time)…\n`);
 }
 
 function showProgress(progress: PullProgress): void {

@@ -55,6 +55,8 @@ export interface RunHooks {
   onProgress?: (progress: PullProgress) => void;
   /** Cancels from this process without waiting for the database flag. */
   cancelled?: () => boolean;
+  /** Once, when the run has to wait for another run of its connection (`heldBy`: that run's id). */
+  onWaiting?: (heldBy: string) => void;
 }
 
 /**

@@ -75,6 +75,7 @@ export function startLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor): Pr
 }
 
 async function runQueued(runtime: Runtime, run: SyncRun, actor: Actor, hooks: RunHooks): Promise<void> {
+  let waiting = false;
   for (;;) {
     const current = await findSyncRun(runtime.store.db, run.id);
     if (current.status !== 'queued') return;
@@ -84,6 +85,8 @@ async function runQueued(runtime: Runtime, run: SyncRun, actor: Actor, hooks: Ru
       if (await markRunning(runtime, run)) await executeLeasedRun(runtime, run, actor, hooks);
       return;
     }
+    if (!waiting) hooks.onWaiting?.(lease.heldBy);
+    waiting = true;
     await sleep(leasePollMs);
   }
 }
