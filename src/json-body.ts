@@ -38,9 +38,37 @@ export function registerJsonBodyParser(
       if (error) done(error, undefined);
       else if (depthOf(value) > maxJsonDepth)
         done(new JsonBodyError(`The request body nests deeper than ${maxJsonDepth} levels`), undefined);
+      // JSON text can only hold a NUL as the escape; the walk runs only when that text is there.
+      else if (text.includes('\\u0000') && holdsNul(value))
+        done(
+          new JsonBodyError(
+            'The request body contains a NUL character (\\u0000), which no attribute can hold',
+          ),
+          undefined,
+        );
       else done(null, value);
     });
   });
+}
+
+/**
+ * Whether a parsed JSON value holds U+0000 in a string or a name. PostgreSQL cannot store it in
+ * text, so such a body would fail there with a 500 while SQLite took it: refused on both, alike.
+ */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, child] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** Nesting depth of a parsed JSON value, walked without recursion so depth cannot overflow the stack. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { registerJsonBodyParser } from '../json-body.js';
 import { useStrictBodyValidation } from './schema-validators.js';
+import { invalidInput } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { apiKeyResolver } from './auth/api-key-resolver.js';
 import { registerPrincipalResolver } from './auth/principal.js';
@@ -65,6 +66,18 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { run
     url: '/*',
     config: { access: 'public' },
     handler: unknownRoute,
+  });
+  // Before authorization, which already looks the organization up: PostgreSQL cannot hold U+0000
+  // in text, so a path or query naming one would fail there as a 500.
+  app.addHook('onRequest', async (request) => {
+    for (const [name, value] of [
+      ...Object.entries((request.params ?? {}) as Record<string, unknown>),
+      ...Object.entries((request.query ?? {}) as Record<string, unknown>),
+    ]) {
+      const values = Array.isArray(value) ? (value as unknown[]) : [value];
+      if (values.some((item) => typeof item === 'string' && item.includes('\u0000')))
+        throw invalidInput(`${name} contains a NUL character (%00), which no value can hold`, name);
+    }
   });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config as { access?: Access } | undefined;

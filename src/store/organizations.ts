@@ -55,6 +55,8 @@ export async function createOrganization(
 
 /** Finds an organization by id or by slug, as admins type either (a slug in any case: "ACME"). */
 export async function findOrganization(db: Executor, idOrSlug: string): Promise<Organization | undefined> {
+  // Typed by a person (a sign-in page, a URL): PostgreSQL would fail on a NUL rather than find nothing.
+  if (idOrSlug.includes('\u0000')) return undefined;
   const slug = idOrSlug.trim().toLowerCase();
   const row = await db
     .selectFrom('organizations')

@@ -70,6 +70,9 @@ const tokenUseResolutionMs = 60_000;
  */
 async function authenticate(runtime: Runtime, request: FastifyRequest): Promise<ScimContext> {
   const { connectionId } = request.params as { connectionId: string };
+  // PostgreSQL cannot hold U+0000 in text: looked up, such an id would fail there as a 500.
+  if (connectionId.includes('\u0000'))
+    throw new ScimProtocolError(`No SCIM connection "${connectionId}"`, { status: 404 });
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) throw new ScimProtocolError('A bearer token is required', { status: 401 });

@@ -95,8 +95,9 @@ function readString(input: string, start: number, errorKind: ErrorKind, noun: st
 
 /** Defers to JSON.parse, which knows every escape of RFC 8259 §7 and rejects raw control characters. */
 function decodeJsonString(text: string, start: number, errorKind: ErrorKind, noun: string): string {
+  let value: string;
   try {
-    return JSON.parse(text) as string;
+    value = JSON.parse(text) as string;
   } catch {
     throw new ScimFilterError(
       `Invalid ${noun}: the string at position ${start} has a bad escape or an unescaped control character`,
@@ -104,6 +105,15 @@ function decodeJsonString(text: string, start: number, errorKind: ErrorKind, nou
       start,
     );
   }
+  // No attribute can hold U+0000 (PostgreSQL text cannot; bodies holding one are refused), and
+  // PostgreSQL would fail the query on it with a 500 rather than find nothing.
+  if (value.includes('\u0000'))
+    throw new ScimFilterError(
+      `Invalid ${noun}: the string at position ${start} contains a NUL character (\\u0000)`,
+      errorKind,
+      start,
+    );
+  return value;
 }
 
 function readNumber(input: string, start: number, errorKind: ErrorKind, noun: string): Token {
