@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Transaction } from 'kysely';
+import { processIsAlive } from '../process-alive.js';
 import { openSqliteCopy, sqliteFileOf, type Executor, type Store } from './database.js';
 import type { Database } from './schema.js';
 
@@ -92,15 +93,5 @@ async function removeAbandonedCopies(folder: string): Promise<void> {
     const pid = copyFiles.exec(entry)?.[1];
     if (pid !== undefined && !processIsAlive(Number(pid)))
       await fs.rm(path.join(folder, entry), { force: true }).catch(() => undefined);
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -109,14 +109,7 @@ export async function projectExistingMembers(
   outcome: Outcome,
 ): Promise<void> {
   if (platformGroupId === null) return;
-  let after: string | undefined;
-  for (;;) {
-    const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    if (page.length === 0) return;
-    after = page[page.length - 1]?.member_id;
+  await forEachMemberPage(ctx, directoryGroupId, async (page) => {
     const users = page.filter((row) => row.member_type === 'user').map((row) => row.member_id);
     const userIds = await platformUsersOf(ctx, users);
     for (const userId of await addGroupMembers(
@@ -128,7 +121,7 @@ export async function projectExistingMembers(
     )) {
       outcome.emit('group.member_added', { groupId: platformGroupId, userId }, 'membershipsAdded');
     }
-  }
+  });
 }
 
 /**
@@ -144,17 +137,10 @@ export async function withdrawExistingMembers(
   outcome: Outcome,
 ): Promise<void> {
   if (!autoRemoves(ctx, undefined)) return;
-  let after: string | undefined;
-  for (;;) {
-    const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    if (page.length === 0) return;
-    after = page[page.length - 1]?.member_id;
+  await forEachMemberPage(ctx, directoryGroupId, async (page) => {
     const users = page.filter((row) => row.member_type === 'user').map((row) => row.member_id);
     await removeUnreached(ctx, platformGroupId, users, outcome);
-  }
+  });
 }
 
 /** Takes directory users out of a platform group, but not those another directory group still brings. */
@@ -188,19 +174,29 @@ export async function redecideGroupMembers(
   outcome: Outcome,
 ): Promise<void> {
   if (!policyReadsGroups(ctx.policy)) return;
-  let after: string | undefined;
-  for (;;) {
+  await forEachMemberPage(ctx, directoryGroupId, (page) =>
+    redecideUsers(
+      ctx,
+      page.map((row) => ({ id: row.member_id, type: row.member_type })),
+      outcome,
+    ),
+  );
+}
+
+/** A directory group's members a thousand at a time, so a group of any size costs bounded memory. */
+async function forEachMemberPage(
+  ctx: ApplyContext,
+  directoryGroupId: string,
+  visit: (page: Awaited<ReturnType<typeof pageDirectoryMembers>>) => Promise<void>,
+): Promise<void> {
+  for (let after: string | undefined; ;) {
     const page = await pageDirectoryMembers(ctx.trx, ctx.connectionId, directoryGroupId, {
       limit: 1000,
       ...(after === undefined ? {} : { after }),
     });
     if (page.length === 0) return;
     after = page[page.length - 1]?.member_id;
-    await redecideUsers(
-      ctx,
-      page.map((row) => ({ id: row.member_id, type: row.member_type })),
-      outcome,
-    );
+    await visit(page);
   }
 }
 

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { processIsAlive } from '../../process-alive.js';
 import type { Executor } from '../../store/database.js';
 
 /**
@@ -91,12 +92,5 @@ export function isLocalHolder(holder: string): boolean {
 /** A holder on another host is trusted until its lease expires; on this host we can ask the kernel. */
 export function holderIsAlive(holder: string): boolean {
   if (!isLocalHolder(holder)) return true;
-  const pid = Number(holder.slice(holder.lastIndexOf(':') + 1));
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processIsAlive(Number(holder.slice(holder.lastIndexOf(':') + 1)));
 }
