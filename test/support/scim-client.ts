@@ -1,3 +1,5 @@
+import { rosterJson } from './cli.js';
+
 /** A tiny SCIM client speaking as Entra does: bearer token, application/scim+json. */
 export interface ScimResponse {
   status: number;
@@ -38,6 +40,19 @@ export function scimClient(tenantUrl: string, token: string) {
     delete: (path: string) => call('DELETE', path),
     call,
   };
+}
+
+/**
+ * An organization and its SCIM connection, made with the CLI as the README does, and a client
+ * speaking to it with the connection's first token.
+ */
+export async function connectScimWithCli(env: NodeJS.ProcessEnv, slug = 'acme', name = 'Acme Corp') {
+  await rosterJson(['org', 'create', slug, '--name', name], env);
+  const connected = await rosterJson<{ connectionId: string; tenantUrl: string; token: string }>(
+    ['scim', 'connect', slug],
+    env,
+  );
+  return { ...connected, scim: scimClient(connected.tenantUrl, connected.token) };
 }
 
 export const patchOp = (...operations: Record<string, unknown>[]) => ({

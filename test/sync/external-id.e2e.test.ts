@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { rosterJson } from '../support/cli.js';
 import { engines } from '../support/engines.js';
 import { startTestRoster, type TestRoster } from '../support/roster.js';
-import { entraUser, patchOp, scimClient } from '../support/scim-client.js';
+import { connectScimWithCli, entraUser, patchOp, scimClient } from '../support/scim-client.js';
 
 /**
  * The platform's externalId is the Entra object id. Entra may match an existing SCIM user on
@@ -16,12 +16,7 @@ for (const engine of engines) {
 
     before(async () => {
       roster = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme'], roster.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        roster.env,
-      );
-      scim = scimClient(connected.tenantUrl, connected.token);
+      scim = (await connectScimWithCli(roster.env, 'acme', 'Acme')).scim;
     });
     after(() => roster.close());
 

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Transaction } from 'kysely';
 import type { Store } from '../../src/store/database.js';
+import type { Database } from '../../src/store/schema.js';
+import type { ApplyContext } from '../../src/sync/context.js';
 import { listEnrollmentEmails } from '../../src/store/enrollment.js';
 import { appendEvents, readEvents } from '../../src/store/events.js';
 import { setSeatLimit } from '../../src/store/organization-settings.js';
@@ -16,6 +19,20 @@ for (const engine of engines) {
     let cleanup: () => Promise<void>;
     before(async () => ({ store, cleanup } = await openTestStore(engine)));
     after(() => cleanup());
+    // A Graph batch whose seat breach is reported on the outcome rather than thrown.
+    const reportingContext = (
+      trx: Transaction<Database>,
+      bench: { organizationId: string; connectionId: string },
+    ): ApplyContext => ({
+      trx,
+      organizationId: bench.organizationId,
+      connectionId: bench.connectionId,
+      connectorKind: 'graph',
+      policy: defaultPolicy('graph'),
+      now,
+      onReject: 'record',
+      seatGuard: 'report',
+    });
 
     test('a batch that would exceed the seat limit applies nothing and says how many it would import', async () => {
       const bench = await policyBench(store);
@@ -56,19 +73,7 @@ for (const engine of engines) {
       const bench = await policyBench(store);
       await setSeatLimit(store.db, bench.organizationId, 1, now);
       const { outcome } = await store.transaction((trx) =>
-        applyChanges(
-          {
-            trx,
-            organizationId: bench.organizationId,
-            connectionId: bench.connectionId,
-            connectorKind: 'graph',
-            policy: defaultPolicy('graph'),
-            now,
-            onReject: 'record',
-            seatGuard: 'report',
-          },
-          [scimUser('u1'), scimUser('u2')],
-        ),
+        applyChanges(reportingContext(trx, bench), [scimUser('u1'), scimUser('u2')]),
       );
       assert.deepEqual(outcome.seatCheck, { seatLimit: 1, seatsUsed: 2, wouldImport: 2, exceeded: true });
     });
@@ -85,21 +90,11 @@ for (const engine of engines) {
         // An event append in flight holds the organization's row until it commits.
         const outcome = await store.db.transaction().execute(async (other) => {
           await appendEvents(other, bench.organizationId, [{ type: 'user.updated', data: {} }], now);
-          return store.db.transaction().execute((trx) =>
-            applyChangesWithoutEvents(
-              {
-                trx,
-                organizationId: bench.organizationId,
-                connectionId: bench.connectionId,
-                connectorKind: 'graph',
-                policy: defaultPolicy('graph'),
-                now,
-                onReject: 'record',
-                seatGuard: 'report',
-              },
-              [scimUser('u1'), scimUser('u2')],
-            ),
-          );
+          return store.db
+            .transaction()
+            .execute((trx) =>
+              applyChangesWithoutEvents(reportingContext(trx, bench), [scimUser('u1'), scimUser('u2')]),
+            );
         });
         assert.deepEqual(outcome.seatCheck, { seatLimit: 1, seatsUsed: 2, wouldImport: 2, exceeded: true });
       },

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { rosterJson } from '../../support/cli.js';
 import { engines } from '../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
-import { entraUser, patchOp, scimClient, type ScimResponse } from '../../support/scim-client.js';
+import { connectScimWithCli, entraUser, patchOp, type ScimResponse } from '../../support/scim-client.js';
 import { checkedClient, loadExamples, replayStep, type ScimClient } from './entra/replay.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -43,12 +43,7 @@ for (const engine of engines) {
 
     before(async () => {
       server = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme Corp'], server.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        server.env,
-      );
-      scim = checkedClient(scimClient(connected.tenantUrl, connected.token));
+      scim = checkedClient((await connectScimWithCli(server.env)).scim);
     });
     after(() => server.close());
 

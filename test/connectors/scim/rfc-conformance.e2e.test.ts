@@ -7,10 +7,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { rosterJson } from '../../support/cli.js';
 import { engines } from '../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
-import { entraUser, patchOp, scimClient, type ScimResponse } from '../../support/scim-client.js';
+import {
+  connectScimWithCli,
+  entraUser,
+  patchOp,
+  scimClient,
+  type ScimResponse,
+} from '../../support/scim-client.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -47,12 +52,7 @@ for (const engine of engines) {
 
     before(async () => {
       server = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme Corp'], server.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        server.env,
-      );
-      scim = scimClient(connected.tenantUrl, connected.token);
+      scim = (await connectScimWithCli(server.env)).scim;
     });
     after(() => server.close());
 

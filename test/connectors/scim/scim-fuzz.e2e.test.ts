@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { rosterJson } from '../../support/cli.js';
 import { engines } from '../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
-import { entraUser, scimClient, type ScimResponse } from '../../support/scim-client.js';
+import { connectScimWithCli, entraUser, type ScimResponse } from '../../support/scim-client.js';
 import { assertEntraResponseRules, type ScimClient } from './entra/replay.js';
 import {
   CUSTOM,
@@ -60,12 +59,7 @@ for (const engine of engines) {
 
     before(async () => {
       server = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme Corp'], server.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        server.env,
-      );
-      scim = scimClient(connected.tenantUrl, connected.token);
+      scim = (await connectScimWithCli(server.env)).scim;
       for (const n of [1, 2, 3]) {
         const res = await scim.post(
           '/Users',

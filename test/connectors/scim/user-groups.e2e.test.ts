@@ -13,7 +13,13 @@ import { up as scrubScimUserGroups } from '../../../src/store/migrations/0010-sc
 import { rosterJson } from '../../support/cli.js';
 import { engines } from '../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
-import { entraUser, patchOp, scimClient, type ScimResponse } from '../../support/scim-client.js';
+import {
+  connectScimWithCli,
+  entraUser,
+  patchOp,
+  scimClient,
+  type ScimResponse,
+} from '../../support/scim-client.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
@@ -37,12 +43,7 @@ for (const engine of engines) {
 
     before(async () => {
       server = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme Corp'], server.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        server.env,
-      );
-      scim = scimClient(connected.tenantUrl, connected.token);
+      scim = (await connectScimWithCli(server.env)).scim;
     });
     after(() => server.close());
 

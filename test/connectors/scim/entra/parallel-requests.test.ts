@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { rosterJson } from '../../../support/cli.js';
 import { engines } from '../../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../../support/roster.js';
-import { entraUser, patchOp, scimClient } from '../../../support/scim-client.js';
+import { connectScimWithCli, entraUser, patchOp } from '../../../support/scim-client.js';
 import { checkedClient, type ScimClient } from './replay.js';
 
 for (const engine of engines) {
@@ -26,12 +25,7 @@ for (const engine of engines) {
 
     before(async () => {
       server = await startTestRoster(engine);
-      await rosterJson(['org', 'create', 'acme', '--name', 'Acme Corp'], server.env);
-      const connected = await rosterJson<{ tenantUrl: string; token: string }>(
-        ['scim', 'connect', 'acme'],
-        server.env,
-      );
-      scim = checkedClient(scimClient(connected.tenantUrl, connected.token));
+      scim = checkedClient((await connectScimWithCli(server.env)).scim);
     });
     after(() => server.close());
 
