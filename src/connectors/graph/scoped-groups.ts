@@ -76,14 +76,27 @@ export async function scopedGroupIds(session: PullSession): Promise<ScopedGroups
   return { scope: [...ids].sort(), all: [...all].sort() };
 }
 
-/** Adds the groups nested (at any depth) inside the given ones. */
+/**
+ * Adds the groups nested (at any depth) inside the given ones. A Microsoft 365 group cannot contain
+ * groups, and Graph answers the group cast on one with 400 Request_UnsupportedQuery
+ * (group-list-transitivemembers): for such a group that means "none nested", not a failed run.
+ */
 async function addNestedGroups(session: PullSession, ids: Set<string>): Promise<void> {
   for (const id of [...ids]) {
-    for await (const group of pages<{ id: string }>(
-      session,
-      `/groups/${id}/transitiveMembers/microsoft.graph.group?$select=id`,
-    )) {
-      ids.add(group.id);
+    try {
+      for await (const group of pages<{ id: string }>(
+        session,
+        `/groups/${id}/transitiveMembers/microsoft.graph.group?$select=id`,
+      )) {
+        ids.add(group.id);
+      }
+    } catch (error) {
+      if (!(
+        error instanceof GraphError &&
+        error.httpStatus === 400 &&
+        error.graphCode === 'Request_UnsupportedQuery'
+      ))
+        throw error;
     }
   }
 }

@@ -61,6 +61,12 @@ export function listGroupMembers(
   countSegment: boolean,
 ): void {
   const index = requireGroupIndex(rt, id);
+  // group-list-members, group-list-transitivemembers: "An attempt to filter by an OData cast that
+  // represents an unsupported member type returns a 400 Bad Request error with the
+  // Request_UnsupportedQuery code", e.g. a group cast on a Microsoft 365 group, which cannot
+  // contain groups.
+  if (cast === 'group' && rt.store.groups.record(index).groupTypes.includes('Unified'))
+    throw graphErrors.unsupportedQuery();
   const codes = transitive ? transitiveMemberCodes(rt, index) : rt.store.memberships.members(index);
   const resource = cast === 'group' ? groupSpec : cast === 'user' ? userSpec : directoryObjectSpec;
   const query = parseQuery(ctx.url, ctx.req, resource);

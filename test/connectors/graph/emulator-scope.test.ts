@@ -276,5 +276,44 @@ for (const engine of engines) {
       assert.equal(preview.notes.length, 1, preview.notes.join('\n'));
       assert.match(preview.notes[0] ?? '', /has not read yet \("SG-Auditors"\)/);
     });
+
+    test('a nested scope naming a Microsoft 365 group brings its members (Graph refuses a group cast on it)', async () => {
+      const { organizationId, connectionId } = await connectToEmulator(roster, emulator, 'unified');
+      const members = emulator.tenant
+        .listUsers({ limit: 3 })
+        .map((user) => user.id)
+        .slice(0, 3);
+      emulator.tenant.addGroup({
+        displayName: 'Team Unified',
+        groupTypes: ['Unified'],
+        mailEnabled: true,
+        members,
+      });
+      await updateConnectionPolicy(
+        roster.runtime.store.db,
+        organizationId,
+        connectionId,
+        { scope: { users: 'groups', groups: [{ name: 'Team Unified' }], nested: true } },
+        new Date().toISOString(),
+      );
+      emulator.tenant.clearRequests();
+      const run = await waitForSyncRun(
+        roster.runtime,
+        await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' }),
+      );
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.errors));
+      // The emulator answered the cast as Graph does, with 400 Request_UnsupportedQuery.
+      const cast = emulator.tenant
+        .requests()
+        .find((r) => r.path.includes('/transitiveMembers/microsoft.graph.group'));
+      assert.equal(cast?.status, 400);
+      const users = await roster.runtime.store.db
+        .selectFrom('users')
+        .select('external_id')
+        .where('organization_id', '=', organizationId)
+        .where('status', '=', 'active')
+        .execute();
+      assert.deepEqual(users.map((u) => u.external_id).sort(), [...members].sort());
+    });
   });
 }
