@@ -336,6 +336,27 @@ describe('Graph v1.0 reads', () => {
       }
     });
 
+    it('lets an app holding Application.ReadWrite.OwnedBy list the assignments of its own service principal', async () => {
+      const owned = await startEmulator({
+        users: 5,
+        groups: 1,
+        seed: 3,
+        clients: [{ clientId: 'owned-app', clientSecret: 's', roles: ['Application.ReadWrite.OwnedBy'] }],
+      });
+      try {
+        const ownedToken = await appToken(owned, { clientId: 'owned-app', clientSecret: 's' });
+        const own = await graphGet(owned, `/servicePrincipals(appId='owned-app')`, ownedToken);
+        const assignments = await graphGet(
+          owned,
+          `/servicePrincipals/${own.body.id as string}/appRoleAssignedTo`,
+          ownedToken,
+        );
+        assert.equal(assignments.status, 200, JSON.stringify(assignments.body));
+      } finally {
+        await owned.close();
+      }
+    });
+
     it('returns the organization with its verified domain', async () => {
       const org = await graphGet(emulator, '/organization', token);
       const tenant = (org.body.value as Json[])[0]!;

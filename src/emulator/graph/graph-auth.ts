@@ -74,10 +74,11 @@ export const permissionsFor = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
+  // serviceprincipal-list-approleassignedto, serviceprincipal-get: application permissions.
   applications: [
     'Application.Read.All',
     'Application.ReadWrite.All',
-    'AppRoleAssignment.ReadWrite.All',
+    'Application.ReadWrite.OwnedBy',
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
