@@ -150,6 +150,26 @@ describe('Graph v1.0 reads', () => {
       assert.equal(found.body['@odata.count'], (found.body.value as Json[]).length);
     });
 
+    it('tokenizes displayName for $search as Microsoft documents: digits, case changes, symbol-joined words', async () => {
+      emulator.tenant.addGroup({ displayName: 'Finance2024Team' });
+      emulator.tenant.addGroup({ displayName: 'hello-world' });
+      const search = async (term: string) => {
+        const answer = await graphGet(
+          emulator,
+          `/groups?$search=${encodeURIComponent(`"displayName:${term}"`)}&$select=displayName`,
+          token,
+          { ConsistencyLevel: 'eventual' },
+        );
+        assert.equal(answer.status, 200);
+        return (answer.body.value as Json[]).map((g) => g.displayName);
+      };
+      for (const term of ['2024', 'team', 'fin'])
+        assert.ok((await search(term)).includes('Finance2024Team'), term);
+      for (const term of ['helloworld', 'world', 'hello'])
+        assert.ok((await search(term)).includes('hello-world'), term);
+      assert.ok(!(await search('ance')).includes('Finance2024Team'));
+    });
+
     it('ignores $count=true without ConsistencyLevel and refuses the $count segment', async () => {
       const ignored = await graphGet(emulator, '/users?$count=true&$top=1', token);
       assert.equal(ignored.body['@odata.count'], undefined);

@@ -2,8 +2,8 @@
  * `$search` on directory objects ("Use the $search query parameter", aad-advanced-queries):
  * `$search="displayName:fin"`, clauses quoted, combined with AND / OR (AND binds tighter).
  * Only with `ConsistencyLevel: eventual` (checked by the caller). Matching: displayName and
- * description are tokenized (split on spaces, punctuation and case changes) and a clause matches
- * when a token starts with the term; other properties match when the value starts with it.
+ * description are tokenized (see `tokens`) and a clause matches when a token starts with the
+ * term; other properties match when the value starts with it.
  */
 import { graphErrors } from './graph-error.js';
 import type { ResourceSpec } from './resource-shapes.js';
@@ -60,12 +60,28 @@ export function parseSearch(raw: string, resource: ResourceSpec): SearchExpr {
   return any;
 }
 
-function tokens(value: string): string[] {
-  return value
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[\s\-_.,;:()'"/\\@#]+/)
-    .filter((t) => t !== '');
+/**
+ * The words of a tokenized property ("Use the $search query parameter", directory objects): split
+ * on spaces, symbols, lower-to-upper case changes and between letters and digits (`hello123world`
+ * is hello, 123, world); words joined by symbols alone also form one word (`hello-world` and
+ * `hello.world` are found by `helloworld`).
+ */
+function tokens(value: string, joined = true): string[] {
+  const words: string[] = [];
+  for (const chunk of value.split(/\s+/)) {
+    const parts = chunk
+      .replace(/(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/gu, ' ')
+      .toLowerCase()
+      .split(/[^\p{L}\p{M}\p{N}]+/u)
+      .filter((t) => t !== '');
+    words.push(...parts);
+    const symbolJoined = chunk
+      .toLowerCase()
+      .split(/[^\p{L}\p{M}\p{N}]+/u)
+      .filter((t) => t !== '');
+    if (joined && symbolJoined.length > 1) words.push(symbolJoined.join(''));
+  }
+  return words;
 }
 
 function clauseMatches(clause: SearchClause, value: unknown): boolean {
@@ -74,7 +90,7 @@ function clauseMatches(clause: SearchClause, value: unknown): boolean {
     if (typeof v !== 'string') return false;
     if (clause.mode === 'prefix') return v.toLowerCase().startsWith(clause.term);
     const words = tokens(v);
-    return tokens(clause.term).every((term) => words.some((w) => w.startsWith(term)));
+    return tokens(clause.term, false).every((term) => words.some((w) => w.startsWith(term)));
   });
 }
 
