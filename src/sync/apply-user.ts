@@ -11,7 +11,7 @@ import type { DirectoryUserInput } from './change.js';
 import { applyMembersRemove } from './apply-members.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { projectDirectoryUser } from './project-user.js';
+import { handOverUser, projectDirectoryUser } from './project-user.js';
 import { knownOr } from './user-prefetch.js';
 import { afterStatusChange, deletePlatformUser } from './user-effects.js';
 
@@ -68,13 +68,9 @@ export async function applyUserDelete(ctx: ApplyContext, id: string, outcome: Ou
   if (!existing.user_id) return;
   const user = await findUser(trx, organizationId, existing.user_id);
   if (!user) return;
-  // Another connection still provides this person: it keeps the user.
-  const otherSource = await trx
-    .selectFrom('directory_users')
-    .select('connection_id')
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
-  if (otherSource) return;
+  // The owner decides (user-ownership.ts); a connection that still has the person in scope keeps it.
+  if (user.source_connection_id !== connectionId) return;
+  if (await handOverUser(ctx, user, outcome)) return;
   if (ctx.policy.lifecycle.onDelete === 'delete') {
     await deletePlatformUser(ctx, user, outcome);
   } else if (user.status !== 'inactive') {

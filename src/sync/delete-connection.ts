@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isoNow } from '../clock.js';
 import { resolvePolicy } from '../domain/policy/policy.js';
-import { toUserView } from '../domain/views.js';
 import { RosterError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { getConnection } from '../store/connections.js';
 import { appendEvents } from '../store/events.js';
-import type { UserRow } from '../store/schema.js';
 import { updateUser } from '../store/users.js';
 import { tryAcquireLease } from './runs/run-lease.js';
 import { applyChangesWithoutEvents } from './apply-changes.js';
@@ -15,6 +13,7 @@ import type { Change } from './change.js';
 import type { ApplyContext } from './context.js';
 import { Outcome, type ChangeCounts } from './outcome.js';
 import { afterStatusChange, deletePlatformUser } from './user-effects.js';
+import { heirsOf, setOwner } from './user-ownership.js';
 import { mergeOutcome } from './runs/apply-page.js';
 
 const pageSize = 500;
@@ -127,7 +126,7 @@ async function handOverUsers(ctx: ApplyContext, outcome: Outcome): Promise<void>
     for (const user of users) {
       const heir = heirs.get(user.id);
       if (heir !== undefined) {
-        await setOwner(ctx, user, heir, outcome);
+        await setOwner(ctx, user, heir.owner, outcome);
       } else if (ctx.policy.lifecycle.onDelete === 'delete') {
         await deletePlatformUser(ctx, user, outcome);
       } else {
@@ -141,42 +140,4 @@ async function handOverUsers(ctx: ApplyContext, outcome: Outcome): Promise<void>
       }
     }
   }
-}
-
-type Owner = Pick<UserRow, 'source' | 'source_connection_id'>;
-
-/** For each user another connection brings, that connection (the first by id, when several do). */
-async function heirsOf(ctx: ApplyContext, userIds: readonly string[]): Promise<Map<string, Owner>> {
-  const rows = await ctx.trx
-    .selectFrom('directory_users')
-    .innerJoin('connections', 'connections.id', 'directory_users.connection_id')
-    .leftJoin('directory_user_policy', (join) =>
-      join
-        .onRef('directory_user_policy.connection_id', '=', 'directory_users.connection_id')
-        .onRef('directory_user_policy.directory_user_id', '=', 'directory_users.id'),
-    )
-    .select(['directory_users.user_id', 'directory_users.connection_id', 'connections.kind'])
-    .where('directory_users.organization_id', '=', ctx.organizationId)
-    .where('directory_users.user_id', 'in', userIds)
-    .where('directory_users.connection_id', '!=', ctx.connectionId)
-    // A directory user without policy state predates policy (0003-policy), which never left it out.
-    .where((eb) =>
-      eb.or([eb('directory_user_policy.in_scope', 'is', null), eb('directory_user_policy.in_scope', '=', 1)]),
-    )
-    .orderBy('directory_users.connection_id')
-    .execute();
-  const heirs = new Map<string, Owner>();
-  for (const row of rows) {
-    if (row.user_id !== null && !heirs.has(row.user_id)) {
-      heirs.set(row.user_id, { source: row.kind, source_connection_id: row.connection_id });
-    }
-  }
-  return heirs;
-}
-
-async function setOwner(ctx: ApplyContext, user: UserRow, owner: Owner, outcome: Outcome): Promise<void> {
-  const next: UserRow = { ...user, ...owner, updated_at: ctx.now };
-  await updateUser(ctx.trx, ctx.organizationId, user.id, { ...owner, updated_at: ctx.now });
-  const changed = user.source === owner.source ? ['connectionId'] : ['source', 'connectionId'];
-  outcome.emit('user.updated', { user: toUserView(next), changed }, 'usersUpdated');
 }

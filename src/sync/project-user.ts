@@ -19,6 +19,7 @@ import type { Outcome } from './outcome.js';
 import { afterStatusChange, deletePlatformUser, onUserCreated } from './user-effects.js';
 import { loadUserGroups } from './user-groups.js';
 import { knownOr } from './user-prefetch.js';
+import { heirContext, heirsOf, ownerStillBringsIn, setOwner } from './user-ownership.js';
 
 /**
  * Projects one directory user onto the platform through policy: loads what policy reads (the
@@ -46,11 +47,13 @@ export async function projectDirectoryUser(
 
   if (decision.action === 'exclude') {
     if (previous?.inScope !== false) outcome.count('usersOutOfScope');
-    // Only the connection that brought the user in takes it out; another source may still want it.
-    const deleteAfter =
-      user !== undefined && user.source_connection_id === connectionId
-        ? await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome)
-        : null;
+    // Only the owner takes the user out, and only when no other connection still brings it in.
+    let deleteAfter: string | null = null;
+    if (user !== undefined && user.source_connection_id === connectionId) {
+      if (!(await handOverUser(ctx, user, outcome))) {
+        deleteAfter = await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome);
+      }
+    }
     await savePolicy(ctx, key, { source, inScope: false, deleteAfter });
     return;
   }
@@ -63,6 +66,16 @@ export async function projectDirectoryUser(
     user = await knownOr(prefetch, prefetch?.userByObjectId(objectId), () =>
       findUserByExternalId(trx, organizationId, objectId),
     );
+  }
+  const takeOver = user !== undefined && (await isUnowned(ctx, user));
+  if (user !== undefined && !takeOver && user.source_connection_id !== connectionId) {
+    // Another connection owns the user and decides it (user-ownership.ts): this one links it and
+    // brings its memberships, and writes nothing of its own onto it.
+    if (directoryUser.user_id !== user.id) await linkDirectoryUser(ctx, directoryUser.id, user.id);
+    if (previous?.inScope === false || directoryUser.user_id !== user.id) {
+      await joinPlatformGroups(ctx, directoryUser.id, user.id, outcome);
+    }
+    return;
   }
   const columns = userColumns(decision.fields, decision.status);
   const taken = await emailTakenBy(ctx, columns.email_key, user?.id);
@@ -97,7 +110,6 @@ export async function projectDirectoryUser(
   }
   if (directoryUser.user_id !== user.id) await linkDirectoryUser(ctx, directoryUser.id, user.id);
 
-  const takeOver = await isUnowned(ctx, user);
   let written: WrittenColumns = takeOver
     ? { ...columns, source: ctx.connectorKind, source_connection_id: connectionId }
     : columns;
@@ -125,15 +137,40 @@ export async function projectDirectoryUser(
 
 /**
  * Whether nobody manages the user: a deleted connection released it (local, keeping its Entra
- * object id so a later connection recognises it), or it still names a connection that is gone (one
- * deleted before deletion released users). The connection that brings it takes it over; a user
- * another live connection owns stays that connection's.
+ * object id so a later connection recognises it), it still names a connection that is gone (one
+ * deleted before deletion released users), or its owner no longer brings it in (the person left
+ * that directory or its scope). The connection that brings it takes it over; a user another
+ * connection owns and brings in stays that connection's.
  */
 async function isUnowned(ctx: ApplyContext, user: UserRow): Promise<boolean> {
   if (user.source_connection_id === ctx.connectionId) return false;
   if (user.source === 'local') return user.external_id !== null;
   if (user.source_connection_id === null) return true;
-  return !(await otherConnections(ctx)).includes(user.source_connection_id);
+  if (!(await otherConnections(ctx)).includes(user.source_connection_id)) return true;
+  return !(await ownerStillBringsIn(ctx, user));
+}
+
+/**
+ * The owner no longer brings the user in: a connection that has the person in scope takes it
+ * over, and decides it at once from what it last stored of the person (SCIM may never write that
+ * user again). False when no connection has the person in scope.
+ */
+export async function handOverUser(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<boolean> {
+  await ctx.userPrefetch?.forget();
+  const heir = (await heirsOf(ctx, [user.id])).get(user.id);
+  if (heir === undefined) return false;
+  await setOwner(ctx, user, heir.owner, outcome);
+  if (heir.source !== null) {
+    const heirCtx = await heirContext(ctx, heir);
+    await projectDirectoryUser(
+      heirCtx,
+      { id: heir.directoryUserId, user_id: user.id },
+      heir.source,
+      outcome,
+      'record',
+    );
+  }
+  return true;
 }
 
 /**
