@@ -3,15 +3,32 @@ import { ScimProtocolError } from './filter/errors.js';
 
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+/** Every `scimType` of RFC 7644 §3.12, Table 9: an error with none of these meanings has none. */
+export type RfcScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
 /** The SCIM Error body of RFC 7644 §3.12: `status` is a string, `scimType` names the problem. */
 export interface ScimErrorBody {
   schemas: [typeof SCIM_ERROR_SCHEMA];
   status: string;
-  scimType?: string;
+  scimType?: RfcScimType;
   detail?: string;
 }
 
-export function scimErrorBody(status: number, detail: string | undefined, scimType?: string): ScimErrorBody {
+export function scimErrorBody(
+  status: number,
+  detail: string | undefined,
+  scimType?: RfcScimType,
+): ScimErrorBody {
   return {
     schemas: [SCIM_ERROR_SCHEMA],
     status: String(status),
@@ -40,7 +57,8 @@ export function toScimError(error: unknown): ScimErrorBody {
   const fastifyCode = (error as { code?: unknown } | null)?.code;
   switch (fastifyCode) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return scimErrorBody(413, 'The request body is larger than this server accepts', 'tooLarge');
+      // No scimType: RFC 7644 §3.12 defines none for 413 ("tooLarge" is not one of its values).
+      return scimErrorBody(413, 'The request body is larger than this server accepts');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return scimErrorBody(415, 'Send SCIM requests as application/scim+json or application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

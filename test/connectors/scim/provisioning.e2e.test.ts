@@ -262,6 +262,8 @@ for (const engine of engines) {
         const huge = await scim.post('/Users', entraUser(9, { displayName: 'x'.repeat(2 * 1024 * 1024) }));
         assert.equal(huge.status, 413);
         assert.equal(huge.body.status, '413');
+        // RFC 7644 §3.12 has no scimType for a body too large: none is sent.
+        assert.equal(huge.body.scimType, undefined);
       });
 
       test('refuses a body nested thousands of levels deep with 400, not a crash', async () => {

@@ -4,6 +4,7 @@ import type { DirectoryGroupInput } from '../../../sync/change.js';
 import { GROUP_SCHEMA_URN } from '../schema/attribute-schema.js';
 import { canonicalizeResource, isPlainObject } from './canonical-resource.js';
 import { buildMeta } from './scim-meta.js';
+import { assertGroupValueLimits } from './value-limits.js';
 
 /**
  * Reads a POST or PUT /Groups body. Members are returned apart from the resource: they are stored
@@ -30,7 +31,12 @@ export function parseGroupBody(body: unknown): { resource: Record<string, unknow
   return { resource, memberIds };
 }
 
+/**
+ * A resource about to be stored, as a change for the road. Every SCIM write of a group (POST, PUT,
+ * PATCH) passes here, so values too long for the indexed columns are refused here, once.
+ */
 export function groupChangeInput(id: string, resource: Record<string, unknown>): DirectoryGroupInput {
+  assertGroupValueLimits(resource);
   return {
     id,
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
@@ -47,7 +53,6 @@ export interface RenderedMember {
   value: string;
   $ref: string;
   type: 'User' | 'Group';
-  display?: string;
 }
 
 export function renderGroup(

@@ -8,6 +8,7 @@ import { canonicalizeResource, isPlainObject } from './canonical-resource.js';
 import { buildMeta } from './scim-meta.js';
 import { emailKeyOf, toSourceUser } from './source-attributes.js';
 import type { UserGroupReference } from './user-groups.js';
+import { assertUserValueLimits } from './value-limits.js';
 
 /** Reads a POST or PUT /Users body into the resource we store. */
 export function parseUserBody(body: unknown): Record<string, unknown> {
@@ -36,8 +37,12 @@ function normalizeManager(resource: Record<string, unknown>): void {
     enterprise.manager = normalizeEntraManagerValue(enterprise.manager);
 }
 
-/** A stored resource as a change for the road. */
+/**
+ * A resource about to be stored, as a change for the road. Every SCIM write of a user (POST, PUT,
+ * PATCH) passes here, so values too long for the indexed columns are refused here, once.
+ */
 export function userChangeInput(id: string, resource: Record<string, unknown>): DirectoryUserInput {
+  assertUserValueLimits(resource);
   const userName = String(resource.userName);
   return {
     id,

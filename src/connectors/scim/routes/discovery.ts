@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScimProtocolError } from '../filter/errors.js';
 import { maxResults } from '../list-query.js';
 import { type AttributeDefinition, type SchemaDefinition, schemasFor } from '../schema/attribute-schema.js';
@@ -9,7 +9,8 @@ import { SCIM_CONTENT_TYPE, listResponse } from './responses.js';
  * schema that filters and PATCH use, so it cannot drift from the behaviour.
  */
 export function registerDiscoveryRoutes(app: FastifyInstance): void {
-  app.get('/ServiceProviderConfig', async (request, reply) =>
+  const refusingFilters = { preHandler: refuseFilter };
+  app.get('/ServiceProviderConfig', refusingFilters, async (request, reply) =>
     reply.type(SCIM_CONTENT_TYPE).send({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       documentationUri: 'https://github.com/roster-sync/roster#scim',
@@ -34,16 +35,16 @@ export function registerDiscoveryRoutes(app: FastifyInstance): void {
     }),
   );
 
-  app.get('/ResourceTypes', async (request, reply) =>
+  app.get('/ResourceTypes', refusingFilters, async (request, reply) =>
     listResponse(reply, 2, 1, resourceTypes(request.scim.baseUrl)),
   );
-  app.get<{ Params: { name: string } }>('/ResourceTypes/:name', async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/ResourceTypes/:name', refusingFilters, async (request, reply) => {
     const found = resourceTypes(request.scim.baseUrl).find((type) => type.id === request.params.name);
     if (!found) throw new ScimProtocolError(`ResourceType ${request.params.name} not found`, { status: 404 });
     return reply.type(SCIM_CONTENT_TYPE).send(found);
   });
 
-  app.get('/Schemas', async (request, reply) =>
+  app.get('/Schemas', refusingFilters, async (request, reply) =>
     listResponse(
       reply,
       allSchemas().length,
@@ -51,11 +52,24 @@ export function registerDiscoveryRoutes(app: FastifyInstance): void {
       allSchemas().map((s) => renderSchema(s, request.scim.baseUrl)),
     ),
   );
-  app.get<{ Params: { id: string } }>('/Schemas/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/Schemas/:id', refusingFilters, async (request, reply) => {
     const found = allSchemas().find((schema) => schema.id === request.params.id);
     if (!found) throw new ScimProtocolError(`Schema ${request.params.id} not found`, { status: 404 });
     return reply.type(SCIM_CONTENT_TYPE).send(renderSchema(found, request.scim.baseUrl));
   });
+}
+
+/**
+ * RFC 7644 §4: discovery ignores filtering, sorting and paging, and "if a 'filter' is provided,
+ * the service provider SHOULD respond with HTTP status code 403 (Forbidden) to ensure that clients
+ * cannot incorrectly assume that any matching conditions specified in a filter are true". No
+ * scimType: none of §3.12's values describes it.
+ */
+async function refuseFilter(request: FastifyRequest): Promise<void> {
+  const { filter } = request.query as Record<string, string | undefined>;
+  if (filter !== undefined) {
+    throw new ScimProtocolError('Discovery endpoints do not support filter (RFC 7644 §4)', { status: 403 });
+  }
 }
 
 function allSchemas(): SchemaDefinition[] {

@@ -133,15 +133,31 @@ const addressParts = [
   text('country', 'The country name component, ISO 3166-1 alpha-2 ("US").'),
 ];
 
-/** A Group's `members`: references to resources, with no `primary` (RFC 7643 §4.2). */
+/**
+ * A Group's `members` (RFC 7643 §4.2, §8.7.1): `value`, `$ref` and `type`, with no `display` and no
+ * `primary`. Members are rows holding an id and a kind, so `$ref` and `type` are computed from the
+ * member the id names: what a client sends for them is ignored, and they cannot be patched
+ * (patch/group-members.ts). That is readOnly (RFC 7643 §2.2), not the `immutable` of §8.7.1,
+ * which would let a client set them when it adds a member.
+ */
 function memberReference(name: string, description: string, more: Characteristics = {}) {
-  const value = text('value', 'The `id` of the member.', { caseExact: true, mutability: 'immutable' });
-  const ref = attr('$ref', 'reference', 'The URI of the member resource.', {
-    referenceTypes: ['User', 'Group'],
-  });
-  const reference = multiValued(name, description, 'User Group', value, more, [ref]);
-  const subAttributes = reference.subAttributes?.filter((sub) => sub.name !== 'primary');
-  return Object.freeze({ ...reference, subAttributes });
+  const computed = { mutability: 'readOnly' } as const;
+  return complex(
+    name,
+    description,
+    [
+      text('value', 'The `id` of the member.', { caseExact: true, mutability: 'immutable' }),
+      attr('$ref', 'reference', 'The URI of the member resource.', {
+        ...computed,
+        referenceTypes: ['User', 'Group'],
+      }),
+      text('type', 'The type of the member resource: "User" or "Group".', {
+        ...computed,
+        canonicalValues: ['User', 'Group'],
+      }),
+    ],
+    { multiValued: true, ...more },
+  );
 }
 
 /**

@@ -125,11 +125,7 @@ describe('RFC 7643 §4.2 Group attributes', () => {
     assert.equal(resolveAttribute('Group', { attribute: 'displayName' })?.uniqueness, 'server');
     const members = resolveAttribute('Group', { attribute: 'members' });
     assert.equal(members?.multiValued, true);
-    assert.deepEqual(members?.subAttributes?.map((sub) => sub.name).sort(), [
-      '$ref',
-      'display',
-      'type',
-      'value',
-    ]);
+    // RFC 7643 §8.7.1: value, $ref and type; no display (it would be discarded) and no primary.
+    assert.deepEqual(members?.subAttributes?.map((sub) => sub.name).sort(), ['$ref', 'type', 'value']);
   });
 });
