@@ -24,6 +24,7 @@ const requiredFields = [
   { field: 'email', scim: 'emails', graph: 'mail' },
 ] as const;
 
+const maxEmailLength = 320;
 const namedFields = new Set(['email', 'userName', 'givenName', 'familyName', 'displayName']);
 
 export function decideUser(
@@ -53,6 +54,15 @@ export function decideUser(
     }
   }
   const email = values.email ?? '';
+  // RFC 5321's longest address, as the REST API and SCIM allow; a longer value would also pass
+  // PostgreSQL's limit on an index entry (users_email), whatever attribute the policy maps.
+  if ([...email].length > maxEmailLength) {
+    return {
+      action: 'reject',
+      field: sourceFieldOf(policy, source, requiredFields[2]),
+      message: `The email must be at most ${maxEmailLength} characters; this one has ${[...email].length}`,
+    };
+  }
   if (!isEmail(email)) {
     return {
       action: 'reject',

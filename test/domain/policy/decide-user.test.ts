@@ -43,6 +43,18 @@ describe('decideUser', () => {
     assert.equal((decideUser(mapped, graphUser({})) as { field?: string }).field, 'attributeMapping.email');
   });
 
+  test('an email longer than an address can be is refused, whatever attribute the policy maps', () => {
+    const mapped = validatePolicy({ attributeMapping: { email: 'employeeId' } }, 'graph');
+    const long = `${'a'.repeat(9000)}@acme.test`;
+    assert.deepEqual(decideUser(mapped, graphUser({ employeeId: long })), {
+      action: 'reject',
+      field: 'attributeMapping.email',
+      message: 'The email must be at most 320 characters; this one has 9010',
+    });
+    const longest = `${'a'.repeat(64)}@${'b'.repeat(245)}.test`;
+    assert.equal(decideUser(mapped, graphUser({ employeeId: longest })).action, 'upsert');
+  });
+
   test('out of scope comes before validation: an excluded user is never an error', () => {
     const policy = validatePolicy(
       { scope: { filter: { attribute: 'department', equals: 'Sales' } } },
