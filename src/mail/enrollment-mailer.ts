@@ -11,10 +11,10 @@ import { renderEnrollmentEmail } from './render-enrollment-email.js';
 
 /**
  * Sends the enrollment-email outbox over SMTP, after commit, never inside a sync's transaction.
- * Woken by the event bus (a new user always comes with `user.created`) and by a timer for
- * retries. Each attempt is recorded: a sent email is marked `sent`; a failure keeps `last_error`
- * and is retried with growing delays, and after the last attempt is marked `failed`, visible in
- * the outbox (`roster policy emails`) until an admin retries it.
+ * Woken by the event bus (an email is queued with `user.created` or `user.reactivated`) and by a
+ * timer for retries. Each attempt is recorded: a sent email is marked `sent`; a failure keeps
+ * `last_error` and is retried with growing delays, and after the last attempt is marked `failed`,
+ * visible in the outbox (`roster policy emails`) until an admin retries it.
  */
 export interface EnrollmentMailerOptions {
   /** Delays before the 2nd, 3rd, … attempt; the email fails after the last one. */

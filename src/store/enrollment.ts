@@ -3,9 +3,9 @@ import type { Executor } from './database.js';
 import type { EnrollmentEmailRow } from './schema.js';
 
 /**
- * The enrollment-email outbox. A row is written in the transaction that creates the user, so an
- * email exists exactly when the user does; the mailer sends after commit and records every
- * attempt, so a failure stays visible (`status`, `attempts`, `last_error`).
+ * The enrollment-email outbox. A row is written in the transaction that creates or enables the
+ * user, so an email exists exactly when the user does; the mailer sends after commit and records
+ * every attempt, so a failure stays visible (`status`, `attempts`, `last_error`).
  */
 export interface EnrollmentEmail {
   id: string;

@@ -15,13 +15,27 @@ import type { Outcome } from './outcome.js';
 /**
  * What follows from a user's lifecycle, written in the same transaction as the user: credentials
  * issued when a user arrives or comes back, revoked when it is deactivated or deleted, and the
- * one enrollment email of a new user queued in the outbox (sent after commit by the mailer).
+ * one enrollment email of a user queued in the outbox (sent after commit by the mailer) when it
+ * becomes active and has none yet.
  */
 export async function onUserCreated(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
-  // A user that arrives already blocked gets nothing until it is reactivated.
+  // A user that arrives already blocked gets nothing until it is enabled (see afterStatusChange).
   if (user.status !== 'active') return;
+  await onUserActivated(ctx, user, outcome);
+}
+
+/**
+ * A user who is active now, at creation or on reactivation. Entra commonly creates pre-hire
+ * accounts disabled and enables them on the first day, so the enrollment email is queued here
+ * rather than at creation alone; the outbox keeps one row per user, so a user reactivated after
+ * its email was queued is not enrolled twice.
+ */
+async function onUserActivated(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
   await ensureCredentials(ctx, user.id, outcome);
-  if (!ctx.policy.newUsers.enrollmentEmail) return;
+  if (ctx.policy.newUsers.enrollmentEmail) await queueEnrollment(ctx, user, outcome);
+}
+
+async function queueEnrollment(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
   const organization = await ctx.trx
     .selectFrom('organizations')
     .select('name')
@@ -79,7 +93,7 @@ export async function revokeCredentials(
   }
 }
 
-/** Status changes and what follows them: events, credentials revoked or issued again. */
+/** Status changes and what follows them: events, credentials revoked or issued again, enrollment. */
 export async function afterStatusChange(
   ctx: ApplyContext,
   before: UserRow,
@@ -92,7 +106,7 @@ export async function afterStatusChange(
     await revokeCredentials(ctx, after.id, 'deactivated', outcome);
   } else if (before.status === 'inactive' && after.status === 'active') {
     outcome.emit('user.reactivated', { user: toUserView(after) }, 'usersReactivated');
-    await ensureCredentials(ctx, after.id, outcome);
+    await onUserActivated(ctx, after, outcome);
   }
 }
 

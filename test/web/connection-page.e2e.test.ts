@@ -197,19 +197,40 @@ for (const engine of engines) {
       await page.locator('.policy-applied').getByText('3 users deactivated').waitFor();
       assert.deepEqual(await userStatuses(provisioned), ['inactive', 'inactive', 'inactive']);
 
-      // Above the seat limit nothing is applied, and the page says why.
+      // Users the policy cannot map are named in the preview, before anyone clicks Apply.
+      await setPolicy(roster.runtime, scimId, { attributeMapping: { givenName: 'title' } }, cli);
+      await page.reload();
+      await applyButton.click();
+      const skipped = question.locator('.change-errors');
+      await skipped.getByText('3 errors: these would be skipped, the rest applied.').waitFor();
+      assert.equal(
+        await skipped.locator('li', { hasText: 'attributeMapping.givenName is required' }).count(),
+        3,
+      );
+      await question.getByRole('button', { name: 'Not now' }).click();
+
+      // Above the seat limit the preview says so, and Apply is disabled: nothing can be applied.
       await setPolicy(roster.runtime, scimId, {}, cli);
       await setOrganizationSeatLimit(roster.runtime, organizationId, 1, cli);
       await page.reload();
       await applyButton.click();
       await question.getByText('will reactivate 3 users').waitFor();
-      await question.getByRole('button', { name: 'Apply' }).click();
-      await page.locator('.notice.error', { hasText: "above the organization's seat limit of 1" }).waitFor();
+      await question
+        .locator('.seat-limit-exceeded')
+        .getByText(
+          /creates or reactivates 3 users, so [\d,]+ seats would be in use, above the organization's limit of 1/,
+        )
+        .waitFor();
+      const apply = question.getByRole('button', { name: 'Apply', exact: true });
+      assert.equal(await apply.isDisabled(), true, 'an apply the seat limit refuses is not offered');
       await shot('scim-apply-seat-limit');
       assert.deepEqual(await userStatuses(provisioned), ['inactive', 'inactive', 'inactive']);
       assert.ok(await isPending(scimId));
+      // Once the limit allows it, checking again offers the apply.
       await setOrganizationSeatLimit(roster.runtime, organizationId, null, cli);
-      await question.getByRole('button', { name: 'Apply' }).click();
+      await question.getByRole('button', { name: 'Check again' }).click();
+      await question.locator('.seat-limit-exceeded').waitFor({ state: 'detached' });
+      await apply.click();
       await page.locator('.policy-applied').getByText('3 users reactivated').waitFor();
       assert.deepEqual(await userStatuses(provisioned), ['active', 'active', 'active']);
     });

@@ -13,7 +13,12 @@ import { cancelSyncRun, getSyncRun, listSyncRuns, startSyncRun } from '../../syn
 import { actorOf } from '../api-actor.js';
 import { organizationOf } from '../request-context.js';
 import { Nullable, OrgParams } from '../schemas/common.js';
-import { GraphTestSchema, PolicyDocumentSchema, SyncRunSchema } from '../schemas/connections.js';
+import {
+  GraphTestSchema,
+  PolicyDocumentSchema,
+  ReconcileOutcomeSchema,
+  SyncRunSchema,
+} from '../schemas/connections.js';
 
 const ConnectionParams = Type.Object({ ...OrgParams.properties, connectionId: Type.String() });
 const RunParams = Type.Object({ ...OrgParams.properties, runId: Type.String() });
@@ -117,19 +122,7 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         tags: ['Policy'],
         params: ConnectionParams,
         body: ReconcileBody,
-        response: {
-          200: Type.Object(
-            {
-              connectionId: Type.String(),
-              dryRun: Type.Boolean(),
-              counts: Type.Record(Type.String(), Type.Integer()),
-              notes: Type.Array(Type.String(), {
-                description: 'What a dry run could not foresee (groups or Graph properties not read yet)',
-              }),
-            },
-            { title: 'ReconcileOutcome' },
-          ),
-        },
+        response: { 200: ReconcileOutcomeSchema },
       },
     },
     async (request) => {
@@ -139,10 +132,14 @@ export function registerConnectionSyncRoutes(app: FastifyInstance, runtime: Runt
         organizationId: organizationOf(request).id,
         actor: actorOf(request),
       });
+      // The same report as `roster policy reconcile --json`: a dry run's seat check and per-user
+      // errors are what the admin must see before applying.
       return {
         connectionId: request.params.connectionId,
         dryRun,
         counts: { ...outcome.counts },
+        errors: outcome.errors,
+        ...(outcome.seatCheck === undefined ? {} : { seatCheck: outcome.seatCheck }),
         notes: outcome.notes,
       };
     },

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp } from './common.js';
 
-/** Connections, SCIM tokens, Graph tests and sync runs as the API shows them: never a secret. */
+/** Connections, SCIM tokens, Graph tests, sync runs, policies and reconciles as the API shows them: never a secret. */
 export const ConnectionSchema = Type.Object(
   {
     id: Type.String(),
@@ -127,4 +127,42 @@ export const PolicyDocumentSchema = Type.Object(
     }),
   },
   { title: 'PolicyDocument' },
+);
+
+export const SeatCheckSchema = Type.Object(
+  {
+    seatLimit: Type.Integer({ description: "The organization's seat limit" }),
+    seatsUsed: Type.Integer({ description: 'Active and pending users once the change is applied' }),
+    wouldImport: Type.Integer({ description: 'Users the change creates or reactivates' }),
+    exceeded: Type.Boolean({
+      description:
+        'The change ends above the limit: a real reconcile applies nothing (409 seat-limit-exceeded)',
+    }),
+  },
+  {
+    title: 'SeatCheck',
+    description:
+      'Present when the organization has a seat limit and the change creates or reactivates users. A dry run reports an exceeded limit here rather than failing',
+  },
+);
+
+export const ReconcileOutcomeSchema = Type.Object(
+  {
+    connectionId: Type.String(),
+    dryRun: Type.Boolean(),
+    counts: Type.Record(Type.String(), Type.Integer()),
+    errors: Type.Array(
+      Type.Object({
+        objectId: Type.String({ description: 'The directory user or group' }),
+        field: Type.Optional(Type.String()),
+        message: Type.String(),
+      }),
+      { description: 'Per-user (or group) errors: each is skipped, the others are applied' },
+    ),
+    seatCheck: Type.Optional(SeatCheckSchema),
+    notes: Type.Array(Type.String(), {
+      description: 'What a dry run could not foresee (groups or Graph properties not read yet)',
+    }),
+  },
+  { title: 'ReconcileOutcome' },
 );

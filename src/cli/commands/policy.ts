@@ -13,7 +13,10 @@ import {
   reconcileConnection,
   setOrganizationSeatLimit,
   setPolicy,
+  type PolicyDocument,
 } from '../../sync/policy-service.js';
+import { SeatLimitError } from '../../sync/seat-guard.js';
+import type { Runtime } from '../../runtime.js';
 import { printJson, printTable, withRuntime } from '../context.js';
 
 const cliActor: Actor = { type: 'cli', id: null };
@@ -63,13 +66,16 @@ export function registerPolicyCommands(program: Command): void {
         printOutcome(outcome, options.json);
         return;
       }
-      const { document, outcome } = await withRuntime(command, async (runtime) => {
-        const set = await setPolicy(runtime, connectionId, json, cliActor);
-        const applied = options.apply
-          ? await reconcileConnection(runtime, connectionId, { actor: cliActor })
-          : undefined;
-        return { document: set, outcome: applied };
-      });
+      const result = await withRuntime(command, (runtime) =>
+        options.apply ? setAndApply(runtime, connectionId, json) : setOnly(runtime, connectionId, json),
+      );
+      if ('refused' in result) {
+        printStoredNotApplied(result.refused, options.json);
+        // The apply asked for did not happen: a script must not carry on as if it had.
+        process.exitCode = 2;
+        return;
+      }
+      const { document, outcome } = result;
       if (options.json) {
         printJson({
           connectionId: document.connectionId,
@@ -139,6 +145,89 @@ export function registerPolicyCommands(program: Command): void {
       if (options.json) printJson(result);
       else process.stdout.write(`Deleted ${result.deleted} user(s)\n`);
     });
+}
+
+interface Applied {
+  document: PolicyDocument;
+  outcome: Outcome | undefined;
+}
+
+/** A policy stored (and pending) whose apply the seat guard refused: what the admin must know. */
+interface StoredNotApplied {
+  document: PolicyDocument;
+  previousPolicy: Record<string, unknown>;
+  organizationSlug: string;
+  error: SeatLimitError;
+}
+
+async function setOnly(runtime: Runtime, connectionId: string, json: unknown): Promise<Applied> {
+  return { document: await setPolicy(runtime, connectionId, json, cliActor), outcome: undefined };
+}
+
+/**
+ * `set --apply` is two steps: the policy is stored (audited) first, then applied. When the seat
+ * guard refuses the apply, the policy stays stored and pending, and governs the changes that
+ * arrive from now on; saying only "nothing was applied" would read as if the set were refused too.
+ */
+async function setAndApply(
+  runtime: Runtime,
+  connectionId: string,
+  json: unknown,
+): Promise<Applied | { refused: StoredNotApplied }> {
+  const previous = await getPolicy(runtime, connectionId);
+  const document = await setPolicy(runtime, connectionId, json, cliActor);
+  try {
+    return { document, outcome: await reconcileConnection(runtime, connectionId, { actor: cliActor }) };
+  } catch (error) {
+    if (!(error instanceof SeatLimitError)) throw error;
+    const organization = await getOrganization(runtime.store.db, document.organizationId);
+    return {
+      refused: { document, previousPolicy: previous.policy, organizationSlug: organization.slug, error },
+    };
+  }
+}
+
+function printStoredNotApplied(refused: StoredNotApplied, json: boolean | undefined): void {
+  const { document, previousPolicy, organizationSlug, error } = refused;
+  const seatCheck = {
+    seatLimit: error.seatLimit,
+    seatsUsed: error.seatsUsed,
+    wouldImport: error.wouldImport,
+    exceeded: true,
+  };
+  if (json) {
+    printJson({
+      connectionId: document.connectionId,
+      policy: document.policy,
+      stored: true,
+      pending: true,
+      applied: false,
+      seatCheck,
+      error: { code: error.code, message: error.message },
+      previousPolicy,
+    });
+    return;
+  }
+  const id = document.connectionId;
+  const afterwards =
+    document.kind === 'graph'
+      ? 'The next sync applies it too, and fails with seat_limit_exceeded until seats are free.'
+      : "Entra's requests follow it from now on.";
+  process.stderr.write(
+    [
+      `roster: the policy of connection ${id} was stored but not applied to the users already synced: ` +
+        `applying it would import ${error.wouldImport} user(s), above the organization's seat limit of ` +
+        `${error.seatLimit} (${error.seatsUsed} seats needed).`,
+      `The stored policy is pending. ${afterwards}`,
+      'To go on, raise the seat limit and apply it:',
+      `  roster policy seat-limit ${organizationSlug} ${error.seatsUsed}`,
+      `  roster policy reconcile ${id}`,
+      'or set the previous policy back:',
+      `  roster policy set ${id} --file previous-policy.json`,
+      `Previous policy: ${JSON.stringify(previousPolicy)}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 interface SetOptions {

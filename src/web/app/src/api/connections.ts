@@ -111,11 +111,26 @@ export interface PolicyDocument {
   pending: boolean;
 }
 
+/** The seats a change would use against the organization's limit. */
+export interface SeatCheck {
+  seatLimit: number;
+  /** Active and pending users once the change is applied. */
+  seatsUsed: number;
+  /** Users the change creates or reactivates. */
+  wouldImport: number;
+  /** Above the limit: applying it is refused (409) and changes nothing. */
+  exceeded: boolean;
+}
+
 /** What applying the stored policy changed, or with `dryRun` would change (nothing is kept). */
 export interface ReconcileOutcome {
   connectionId: string;
   dryRun: boolean;
   counts: Record<string, number>;
+  /** Users (or groups) skipped, each with the reason; the others are applied. */
+  errors: { objectId: string; field?: string; message: string }[];
+  /** Present when the organization has a seat limit and the change creates or reactivates users. */
+  seatCheck?: SeatCheck;
   /** What a dry run could not foresee: groups or Graph properties not read yet. */
   notes: string[];
 }
