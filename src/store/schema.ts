@@ -128,6 +128,8 @@ export interface UserTable {
   roles: Generated<string>;
   created_at: string;
   updated_at: string;
+  /** When the user was first active (null: never yet); its enrollment email goes out then. */
+  activated_at: string | null;
 }
 
 export interface GroupTable {

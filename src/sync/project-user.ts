@@ -100,6 +100,7 @@ export async function projectDirectoryUser(
       external_id: source.objectId,
       created_at: ctx.now,
       updated_at: ctx.now,
+      activated_at: columns.status === 'active' ? ctx.now : null,
     };
     await asInvalidEmail(ctx, prefetch !== undefined ? prefetch.holdUser(row) : insertUser(trx, row));
     await linkDirectoryUser(ctx, directoryUser.id, row.id);

@@ -8,7 +8,7 @@ import {
 import { queueEnrollmentEmail } from '../store/enrollment.js';
 import { groupIdsOfUser, removeGroupMembers } from '../store/groups.js';
 import type { UserRow } from '../store/schema.js';
-import { deleteUser } from '../store/users.js';
+import { deleteUser, updateUser } from '../store/users.js';
 import type { ApplyContext } from './context.js';
 import type { Outcome } from './outcome.js';
 
@@ -21,17 +21,20 @@ import type { Outcome } from './outcome.js';
 export async function onUserCreated(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
   // A user that arrives already blocked gets nothing until it is enabled (see afterStatusChange).
   if (user.status !== 'active') return;
-  await onUserActivated(ctx, user, outcome);
+  await ensureCredentials(ctx, user.id, outcome);
+  if (ctx.policy.newUsers.enrollmentEmail) await queueEnrollment(ctx, user, outcome);
 }
 
 /**
- * A user who is active now, at creation or on reactivation. Entra commonly creates pre-hire
- * accounts disabled and enables them on the first day, so the enrollment email is queued here
- * rather than at creation alone; the outbox keeps one row per user, so a user reactivated after
- * its email was queued is not enrolled twice.
+ * A user who is active again. Entra commonly creates pre-hire accounts disabled and enables them
+ * on the first day: a user active for the first time (`activated_at` still null) is enrolled now.
+ * One that was active before is not, even if the organization asked for emails only since (the
+ * outbox alone could not tell, as it holds nothing for a user created before).
  */
-async function onUserActivated(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
+async function onUserReactivated(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<void> {
   await ensureCredentials(ctx, user.id, outcome);
+  if (user.activated_at !== null) return;
+  await updateUser(ctx.trx, ctx.organizationId, user.id, { activated_at: ctx.now });
   if (ctx.policy.newUsers.enrollmentEmail) await queueEnrollment(ctx, user, outcome);
 }
 
@@ -106,7 +109,7 @@ export async function afterStatusChange(
     await revokeCredentials(ctx, after.id, 'deactivated', outcome);
   } else if (before.status === 'inactive' && after.status === 'active') {
     outcome.emit('user.reactivated', { user: toUserView(after) }, 'usersReactivated');
-    await onUserActivated(ctx, after, outcome);
+    await onUserReactivated(ctx, after, outcome);
   }
 }
 

@@ -84,6 +84,45 @@ for (const engine of engines) {
     });
   });
 
+  describe(`no enrollment email for a user active before emails were asked for, over SCIM on ${engine}`, () => {
+    let roster: TestRoster;
+    let folder: string;
+
+    before(async () => {
+      roster = await startTestRoster(engine);
+      folder = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-enrollment-'));
+    });
+    after(async () => {
+      await roster.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    });
+
+    test('a user active since before the policy asked for emails is not enrolled when reactivated', async () => {
+      const { connectionId, scim } = await connectScimWithCli(roster.env);
+      const created = await scim.post('/Users', entraUser(3));
+      assert.equal(created.status, 201);
+      const policyFile = path.join(folder, 'policy.json');
+      fs.writeFileSync(policyFile, JSON.stringify({ newUsers: { enrollmentEmail: true } }));
+      await rosterJson(['policy', 'set', connectionId, '--file', policyFile], roster.env);
+
+      const id = String(created.body.id);
+      for (const active of [false, true]) {
+        const res = await scim.patch(
+          `/Users/${id}`,
+          patchOp({ op: 'Replace', path: 'active', value: active }),
+        );
+        assert.equal(res.status, 200);
+      }
+      assert.deepEqual(await rosterJson<OutboxRow[]>(['policy', 'emails', 'acme'], roster.env), []);
+      // A newcomer still is.
+      assert.equal((await scim.post('/Users', entraUser(4))).status, 201);
+      assert.deepEqual(
+        (await rosterJson<OutboxRow[]>(['policy', 'emails', 'acme'], roster.env)).map((row) => row.recipient),
+        ['Test_User_4@testuser.com'],
+      );
+    });
+  });
+
   describe(`the enrollment email of a user disabled at the first Graph sync, on ${engine}`, () => {
     let emulator: Emulator;
     let roster: TestRoster;

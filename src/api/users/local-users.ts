@@ -61,6 +61,7 @@ export async function createLocalUser(
     roles: JSON.stringify(input.roles ?? []),
     created_at: now,
     updated_at: now,
+    activated_at: now,
   };
   return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
     await insertUser(trx, row);

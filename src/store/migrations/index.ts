@@ -9,6 +9,7 @@ import * as policyPending from './0007-policy-pending.js';
 import * as syncRunHolder from './0008-sync-run-holder.js';
 import * as scrubScimPasswords from './0009-scrub-scim-passwords.js';
 import * as scrubScimUserGroups from './0010-scrub-scim-user-groups.js';
+import * as userActivatedAt from './0011-user-activated-at.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-sync-run-holder': syncRunHolder,
   '0009-scrub-scim-passwords': scrubScimPasswords,
   '0010-scrub-scim-user-groups': scrubScimUserGroups,
+  '0011-user-activated-at': userActivatedAt,
 };
 
 export const migrationProvider: MigrationProvider = {
