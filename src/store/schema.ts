@@ -130,6 +130,8 @@ export interface UserTable {
   updated_at: string;
   /** When the user was first active (null: never yet); its enrollment email goes out then. */
   activated_at: string | null;
+  /** The Entra object id bound at the first portal sign-in of a user the directory did not tie to one. */
+  sso_object_id: string | null;
 }
 
 export interface GroupTable {

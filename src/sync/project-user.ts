@@ -101,6 +101,7 @@ export async function projectDirectoryUser(
       created_at: ctx.now,
       updated_at: ctx.now,
       activated_at: columns.status === 'active' ? ctx.now : null,
+      sso_object_id: null,
     };
     await asInvalidEmail(ctx, prefetch !== undefined ? prefetch.holdUser(row) : insertUser(trx, row));
     await linkDirectoryUser(ctx, directoryUser.id, row.id);

@@ -62,6 +62,7 @@ export async function createLocalUser(
     created_at: now,
     updated_at: now,
     activated_at: now,
+    sso_object_id: null,
   };
   return commitUserChange(runtime, organizationId, actor, now, async (trx) => {
     await insertUser(trx, row);

@@ -10,6 +10,7 @@ import * as syncRunHolder from './0008-sync-run-holder.js';
 import * as scrubScimPasswords from './0009-scrub-scim-passwords.js';
 import * as scrubScimUserGroups from './0010-scrub-scim-user-groups.js';
 import * as userActivatedAt from './0011-user-activated-at.js';
+import * as userSsoObjectId from './0012-user-sso-object-id.js';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled build and the
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-scrub-scim-passwords': scrubScimPasswords,
   '0010-scrub-scim-user-groups': scrubScimUserGroups,
   '0011-user-activated-at': userActivatedAt,
+  '0012-user-sso-object-id': userSsoObjectId,
 };
 
 export const migrationProvider: MigrationProvider = {
