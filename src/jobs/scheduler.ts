@@ -3,10 +3,10 @@ import type { GraphSettings } from '../connectors/graph/graph-settings.js';
 import type { Runtime } from '../runtime.js';
 import { releaseLease, tryAcquireLease } from '../sync/runs/run-lease.js';
 import {
-  cancelSyncRun,
   closeOrphanedRuns,
   markInterrupted,
   startLeasedRun,
+  stopLocalRuns,
 } from '../sync/runs/start-sync-run.js';
 import { insertSyncRun } from '../sync/runs/sync-runs.js';
 
@@ -61,8 +61,9 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
       stopped = true;
       clearInterval(timer);
       await ticking;
-      // Runs in flight stop at their next page boundary; what they committed stays and the next run resumes.
-      for (const runId of running.keys()) await cancelSyncRun(runtime, runId).catch(() => undefined);
+      // Runs in flight stop at their next page boundary, as interrupted; what they committed stays
+      // and the next run resumes.
+      await stopLocalRuns();
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -251,12 +251,33 @@ for (const engine of engines) {
       assert.equal((await waitForSyncRun(roster.runtime, runId)).status, 'succeeded');
     });
 
-    test('stopping the server cancels the runs it started and waits for them', async () => {
-      const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'api', full: true });
-      await stopLocalRuns(roster.runtime);
+    test('stopping the server stops its runs as interrupted, not as cancelled by someone, and waits for them', async () => {
+      let stopping: Promise<void> | undefined;
+      const runId = await startSyncRun(roster.runtime, connectionId, {
+        trigger: 'api',
+        full: true,
+        hooks: { onProgress: (p) => void (p.pages === 1 ? (stopping ??= stopLocalRuns()) : undefined) },
+      });
+      while (stopping === undefined) await sleep(10);
+      await stopping;
       const run = await getSyncRun(roster.runtime, runId);
-      assert.ok(['cancelled', 'succeeded'].includes(run.status), run.status);
+      assert.equal(run.status, 'failed');
       assert.notEqual(run.finishedAt, null);
+      assert.equal(run.cancelRequested, false);
+      assert.deepEqual(
+        run.errors.map((error) => error.code),
+        ['interrupted'],
+      );
+      // What it committed stays; the next run resumes and finishes.
+      assert.equal(
+        (
+          await waitForSyncRun(
+            roster.runtime,
+            await startSyncRun(roster.runtime, connectionId, { trigger: 'api' }),
+          )
+        ).status,
+        'succeeded',
+      );
     });
   });
 }

@@ -25,7 +25,7 @@ export function registerServeCommand(program: Command): void {
       const shutdown = async () => {
         await scheduler.stop();
         // Runs started through the API stop at their next page too, before the database closes.
-        await stopLocalRuns(runtime);
+        await stopLocalRuns();
         await webhooks.stop();
         await policy.stop();
         await app.close();

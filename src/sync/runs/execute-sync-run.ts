@@ -42,6 +42,14 @@ export class RunCancelled extends Error {
   }
 }
 
+/** Thrown at a page boundary when the process running it shuts down. */
+class RunInterrupted extends Error {
+  constructor() {
+    super('Roster stopped during this sync; the next run resumes where it left off');
+    this.name = 'RunInterrupted';
+  }
+}
+
 /**
  * The passes a run makes over Graph: the real one, a dry run's, and a seat pre-check's, which
  * collects its outcome apart from the run's totals.
@@ -55,6 +63,8 @@ export interface RunHooks {
   onProgress?: (progress: PullProgress) => void;
   /** Cancels from this process without waiting for the database flag. */
   cancelled?: () => boolean;
+  /** This process is shutting down: the run stops at its next page, as interrupted. */
+  interrupted?: () => boolean;
   /** Once, when the run has to wait for another run of its connection (`heldBy`: that run's id). */
   onWaiting?: (heldBy: string) => void;
 }
@@ -163,6 +173,7 @@ export async function executeLeasedRun(
             throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
           // A cancel is asked for in the store; a preview's transaction is not the store's.
           const db = preview ? store.db : (trx ?? store.db);
+          if (hooks.interrupted?.()) throw new RunInterrupted();
           if (hooks.cancelled?.() || (await isCancelRequested(db, run.id))) throw new RunCancelled();
         },
         warn: (warning) => {
@@ -241,6 +252,9 @@ export async function executeLeasedRun(
   } catch (error) {
     if (error instanceof RunCancelled) {
       status = 'cancelled';
+    } else if (error instanceof RunInterrupted) {
+      status = 'failed';
+      fatal.push({ code: 'interrupted', message: error.message });
     } else {
       status = 'failed';
       fatal.push(describeFailure(error));

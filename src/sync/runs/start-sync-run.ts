@@ -26,7 +26,16 @@ export interface StartSyncRunOptions {
 }
 
 /** Runs started by this process, so a caller here can await one and cancel it without polling. */
-const inFlight = new Map<string, { done: Promise<void>; cancelled: boolean; organizationId: string }>();
+interface LocalRun {
+  done: Promise<void>;
+  /** An admin asked it to stop. */
+  cancelled: boolean;
+  /** This process is shutting down: the run stops, as interrupted, not as cancelled. */
+  interrupted: boolean;
+  organizationId: string;
+}
+
+const inFlight = new Map<string, LocalRun>();
 
 const leasePollMs = 500;
 
@@ -53,8 +62,8 @@ export async function startSyncRun(
     now: isoNow(runtime.clock),
   });
   const actor = options.actor ?? { type: options.trigger === 'schedule' ? 'system' : 'cli', id: null };
-  const entry = { cancelled: false, done: Promise.resolve(), organizationId: run.organizationId };
-  entry.done = runQueued(runtime, run, actor, { ...options.hooks, cancelled: () => entry.cancelled })
+  const entry = localRun(run);
+  entry.done = runQueued(runtime, run, actor, { ...options.hooks, ...stopHooks(entry) })
     .catch((error: unknown) => runtime.logger.error({ err: error, runId: run.id }, 'Sync run crashed'))
     .finally(() => inFlight.delete(run.id));
   inFlight.set(run.id, entry);
@@ -63,15 +72,26 @@ export async function startSyncRun(
 
 /** Starts a run that already holds its connection's lease (the scheduler takes it first). */
 export function startLeasedRun(runtime: Runtime, run: SyncRun, actor: Actor): Promise<void> {
-  const entry = { cancelled: false, done: Promise.resolve(), organizationId: run.organizationId };
+  const entry = localRun(run);
   entry.done = markRunning(runtime, run)
-    .then((started) =>
-      started ? executeLeasedRun(runtime, run, actor, { cancelled: () => entry.cancelled }) : undefined,
-    )
+    .then((started) => (started ? executeLeasedRun(runtime, run, actor, stopHooks(entry)) : undefined))
     .catch((error: unknown) => runtime.logger.error({ err: error, runId: run.id }, 'Sync run crashed'))
     .finally(() => inFlight.delete(run.id));
   inFlight.set(run.id, entry);
   return entry.done;
+}
+
+function localRun(run: SyncRun): LocalRun {
+  return {
+    done: Promise.resolve(),
+    cancelled: false,
+    interrupted: false,
+    organizationId: run.organizationId,
+  };
+}
+
+function stopHooks(entry: LocalRun): Pick<RunHooks, 'cancelled' | 'interrupted'> {
+  return { cancelled: () => entry.cancelled, interrupted: () => entry.interrupted };
 }
 
 async function runQueued(runtime: Runtime, run: SyncRun, actor: Actor, hooks: RunHooks): Promise<void> {
@@ -79,6 +99,8 @@ async function runQueued(runtime: Runtime, run: SyncRun, actor: Actor, hooks: Ru
   for (;;) {
     const current = await findSyncRun(runtime.store.db, run.id);
     if (current.status !== 'queued') return;
+    // Shutting down while it waits: it never ran, and says so (markInterrupted).
+    if (hooks.interrupted?.()) return markInterrupted(runtime, run.id);
     const lease = await tryAcquireLease(runtime.store.db, run.connectionId, run.id, runtime.clock.now());
     if (lease.acquired) {
       if (lease.takenOverRunId !== null) await markInterrupted(runtime, lease.takenOverRunId);
@@ -200,11 +222,15 @@ function abandoned(run: OpenRun, now: Date): boolean {
   return queuedLongAgo && !leaseFresh;
 }
 
-/** Cancels every run of this process and waits for them to stop (graceful shutdown). */
-export async function stopLocalRuns(runtime: Runtime): Promise<void> {
-  const runs = [...inFlight.entries()];
-  for (const [runId] of runs) await cancelSyncRun(runtime, runId).catch(() => undefined);
-  await Promise.allSettled(runs.map(([, entry]) => entry.done));
+/**
+ * Stops every run of this process and waits for them (graceful shutdown). They end at their next
+ * page boundary as interrupted (`failed`, error code `interrupted`), not as cancelled: nobody asked
+ * to cancel them, and the next run resumes where they stopped.
+ */
+export async function stopLocalRuns(): Promise<void> {
+  const runs = [...inFlight.values()];
+  for (const entry of runs) entry.interrupted = true;
+  await Promise.allSettled(runs.map((entry) => entry.done));
 }
 
 /** Waits for a run to finish: at once for a run of this process, else by polling its record. */
