@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RosterError } from '../errors.js';
+import { firstValidationIssue } from './validation-issue.js';
 
 /**
  * The REST API's error format: problem details (RFC 9457), sent as `application/problem+json`.
@@ -76,13 +77,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (Array.isArray(fastifyError.validation)) {
     const location = fastifyError.validationContext ?? 'body';
     const problem = problemFor('invalid-input', 400, `The request ${location} is not valid`, instance);
-    problem.errors = fastifyError.validation.map((issue) => ({
-      pointer: `/${location}${issue.instancePath}${memberOf(issue.params)}`,
-      detail:
-        issue.keyword === 'additionalProperties'
-          ? 'is not a known member'
-          : (issue.message ?? 'is not valid'),
-    }));
+    const issue = firstValidationIssue(fastifyError.validation, location);
+    if (issue !== undefined) problem.errors = [issue];
     return problem;
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
@@ -91,19 +87,6 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (status >= 400 && status < 500)
     return problemFor('invalid-input', status, fastifyError.message, instance);
   return problemFor('internal', 500, undefined, instance);
-}
-
-/**
- * Ajv points a missing or unknown member at the object holding it; the pointer names the member
- * itself, so a caller sees which one (`/body/nmae`, not `/body`). Escaped per RFC 6901 §3.
- */
-function memberOf(params: unknown): string {
-  const { missingProperty, additionalProperty } = (params ?? {}) as {
-    missingProperty?: unknown;
-    additionalProperty?: unknown;
-  };
-  const name = missingProperty ?? additionalProperty;
-  return typeof name === 'string' ? `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}` : '';
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {

@@ -129,38 +129,99 @@ export async function insertDeliveries(
   return rows.map((row) => row.id);
 }
 
+export interface DeliveryClaim {
+  now: string;
+  leaseUntil: string;
+  /** Deliveries to claim at most: the caller's free slots. */
+  limit: number;
+  /** Deliveries one endpoint may have in flight at once, counting those already in flight. */
+  perEndpointLimit: number;
+  /** The caller's deliveries in flight, per endpoint id. */
+  inFlightByEndpoint: ReadonlyMap<string, number>;
+  canLockRows: boolean;
+}
+
 /**
  * Claims due deliveries of enabled endpoints by pushing their due time out by a lease: a process
  * that dies mid-delivery leaves them due again when the lease ends. PostgreSQL skips rows another
  * process is claiming at the same moment; on SQLite the single writer makes the claim exclusive.
+ *
+ * No endpoint gets more than its share of the caller's slots: a receiver that answers slowly (or
+ * not at all until the timeout) would otherwise take every slot with its backlog, and every other
+ * endpoint, of every organization, would wait behind it. So due rows are read in order a page at a
+ * time, an endpoint's rows are taken while it has room, and an endpoint without room is left out
+ * of the next page's query, so its backlog is skipped by the database rather than read.
  */
-export async function claimDueDeliveries(
-  db: Executor,
-  input: { now: string; leaseUntil: string; limit: number; canLockRows: boolean },
-): Promise<WebhookDeliveryRow[]> {
-  const query = db
-    .selectFrom('webhook_deliveries')
-    .select('webhook_deliveries.id')
-    .where('webhook_deliveries.status', '=', 'pending')
-    .where('webhook_deliveries.next_attempt_at', '<=', input.now)
-    .where('webhook_deliveries.endpoint_id', 'in', (eb) =>
-      eb.selectFrom('webhook_endpoints').select('id').where('status', '=', 'enabled'),
-    )
-    .orderBy('webhook_deliveries.next_attempt_at')
-    .orderBy('webhook_deliveries.event_seq')
-    .limit(input.limit);
-  const due = await (input.canLockRows ? query.forUpdate().skipLocked() : query).execute();
-  if (due.length === 0) return [];
+export async function claimDueDeliveries(db: Executor, input: DeliveryClaim): Promise<WebhookDeliveryRow[]> {
+  if (input.limit <= 0) return [];
+  const room = new Map<string, number>();
+  const roomOf = (endpointId: string) =>
+    room.get(endpointId) ?? input.perEndpointLimit - (input.inFlightByEndpoint.get(endpointId) ?? 0);
+  const full = new Set([...input.inFlightByEndpoint.keys()].filter((endpointId) => roomOf(endpointId) <= 0));
+  const picked: string[] = [];
+  let after: DuePosition | undefined;
+  while (picked.length < input.limit) {
+    const page = await dueDeliveryPage(db, input, full, after, input.limit);
+    for (const row of page) {
+      const left = roomOf(row.endpoint_id);
+      if (left <= 0) continue;
+      picked.push(row.id);
+      room.set(row.endpoint_id, left - 1);
+      if (left === 1) full.add(row.endpoint_id);
+      if (picked.length === input.limit) break;
+    }
+    const last = page.at(-1);
+    if (last === undefined || page.length < input.limit) break;
+    after = last;
+  }
+  if (picked.length === 0) return [];
   return db
     .updateTable('webhook_deliveries')
     .set({ next_attempt_at: input.leaseUntil })
-    .where(
-      'id',
-      'in',
-      due.map((row) => row.id),
-    )
+    .where('id', 'in', picked)
     .returningAll()
     .execute();
+}
+
+interface DuePosition {
+  id: string;
+  next_attempt_at: string | null;
+  event_seq: number | string | bigint;
+}
+
+/**
+ * One page of due deliveries after `after`, in due order, leaving out endpoints without room. On
+ * PostgreSQL the page's rows are locked (SKIP LOCKED), so a row another process is claiming is
+ * passed over and none is claimed twice; rows of an endpoint that filled up within the page stay
+ * locked, unclaimed, until the caller's transaction ends, which other processes simply skip.
+ */
+async function dueDeliveryPage(
+  db: Executor,
+  input: DeliveryClaim,
+  full: ReadonlySet<string>,
+  after: DuePosition | undefined,
+  size: number,
+): Promise<(DuePosition & { endpoint_id: string })[]> {
+  let query = db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'endpoint_id', 'next_attempt_at', 'event_seq'])
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', input.now)
+    .where('endpoint_id', 'in', (eb) =>
+      eb.selectFrom('webhook_endpoints').select('id').where('status', '=', 'enabled'),
+    );
+  if (full.size > 0) query = query.where('endpoint_id', 'not in', [...full]);
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('next_attempt_at', 'event_seq', 'id'),
+        '>',
+        eb.tuple(after.next_attempt_at ?? '', Number(after.event_seq), after.id),
+      ),
+    );
+  }
+  query = query.orderBy('next_attempt_at').orderBy('event_seq').orderBy('id').limit(size);
+  return (input.canLockRows ? query.forUpdate().skipLocked() : query).execute();
 }
 
 export async function findDelivery(

@@ -132,14 +132,19 @@ export async function deletePlatformUser(ctx: ApplyContext, user: UserRow, outco
   outcome.emit('user.deleted', { user: toUserView(user) }, 'usersDeleted');
 }
 
-export function credentialView(credential: Credential) {
+/**
+ * A credential as the host application sees it, in `credential.*` events and in the REST API's
+ * credential lists alike, so a receiver can match one against the other member for member.
+ */
+export function credentialView(credential: Credential): Credential {
   return {
     id: credential.id,
     userId: credential.userId,
+    connectionId: credential.connectionId,
     type: credential.type,
     status: credential.status,
     issuedAt: credential.issuedAt,
     revokedAt: credential.revokedAt,
-    ...(credential.revokedReason === null ? {} : { reason: credential.revokedReason }),
+    revokedReason: credential.revokedReason,
   };
 }

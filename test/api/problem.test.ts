@@ -51,5 +51,40 @@ for (const engine of engines) {
       assert.equal(refused.status, 400);
       assert.equal(refused.body.errors[0]?.pointer, '/body/familyName');
     });
+
+    test('names a bad query value once, with the values it may take', async () => {
+      const refused = await acme.api.get<Problem>('/organizations/acme/users?status=bogus');
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.type, 'urn:roster:problem:invalid-input');
+      assert.deepEqual(refused.body.errors, [
+        { pointer: '/querystring/status', detail: 'must be one of: active, inactive, pending' },
+      ]);
+    });
+
+    test('names a bad body value once, with the values it may take', async () => {
+      const refused = await acme.api.post<Problem>('/organizations/acme/users', {
+        email: 'ada@acme.test',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        status: 'inactive',
+      });
+      assert.equal(refused.status, 400);
+      assert.deepEqual(refused.body.errors, [
+        { pointer: '/body/status', detail: 'must be one of: active, pending' },
+      ]);
+    });
+
+    test('names the types a nullable member takes once', async () => {
+      const refused = await acme.api.post<Problem>('/organizations/acme/users', {
+        email: 'ada@acme.test',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        displayName: 7,
+      });
+      assert.equal(refused.status, 400);
+      assert.deepEqual(refused.body.errors, [
+        { pointer: '/body/displayName', detail: 'must be string or null' },
+      ]);
+    });
   });
 }

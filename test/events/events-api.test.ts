@@ -98,6 +98,13 @@ for (const engine of engines) {
       assert.deepEqual(later.body.data, []);
       assert.equal(later.body.nextCursor, cursor);
       assert.equal((await acme.api.get('/organizations/acme/events?types=nonsense.thing')).status, 400);
+      const misspelt = await acme.api.get<{ type: string; field: string; detail: string }>(
+        '/organizations/acme/events?types=group.*,user.nonexistent',
+      );
+      assert.equal(misspelt.status, 400);
+      assert.equal(misspelt.body.type, 'urn:roster:problem:invalid-input');
+      assert.equal(misspelt.body.field, 'types');
+      assert.match(misspelt.body.detail, /"user\.nonexistent" is not a known event type; known types/);
     });
 
     test('numbers concurrent writers without gaps or repeats', async () => {

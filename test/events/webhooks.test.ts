@@ -267,6 +267,18 @@ for (const engine of engines) {
         eventTypes: ['usr.created'],
       });
       assert.equal(typo.status, 400);
+      // A typo in a known family is refused too: the endpoint would never receive anything.
+      const misspelt = await acme.api.post<{ type: string; field: string; detail: string }>(
+        '/organizations/acme/webhooks',
+        { url: `${receiver.url}/x`, eventTypes: ['user.*', 'user.creatd'] },
+      );
+      assert.equal(misspelt.status, 400);
+      assert.match(misspelt.contentType, /^application\/problem\+json/);
+      assert.equal(misspelt.body.type, 'urn:roster:problem:invalid-input');
+      assert.equal(misspelt.body.field, 'eventTypes/1');
+      assert.match(misspelt.body.detail, /"user\.creatd" is not a known event type/);
+      assert.match(misspelt.body.detail, /user\.created/);
+      assert.match(misspelt.body.detail, /GET \/api\/v1\/event-types/);
       const creds = await acme.api.post('/organizations/acme/webhooks', {
         url: 'https://user:pw@example.com/',
       });

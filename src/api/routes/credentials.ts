@@ -4,6 +4,7 @@ import { notFound } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { listCredentials } from '../../store/credentials.js';
 import { findUser } from '../../store/users.js';
+import { credentialView } from '../../sync/user-effects.js';
 import { organizationOf } from '../request-context.js';
 import { Nullable, OrgParams, Timestamp } from '../schemas/common.js';
 
@@ -25,7 +26,10 @@ const CredentialList = Type.Object({ data: Type.Array(CredentialSchema) });
 const StatusQuery = Type.Object({ status: Type.Optional(Status) });
 const UserParams = Type.Object({ ...OrgParams.properties, userId: Type.String() });
 
-/** Credentials the policy issued to users (issued for new users, revoked on deactivation). */
+/**
+ * Credentials the policy issued to users (issued for new users, revoked on deactivation), in the
+ * same view as the `credential.*` events carry.
+ */
 export function registerCredentialRoutes(app: FastifyInstance, runtime: Runtime): void {
   const tags = ['Credentials'];
   app.get<{ Querystring: Static<typeof StatusQuery> }>(
@@ -40,9 +44,11 @@ export function registerCredentialRoutes(app: FastifyInstance, runtime: Runtime)
       },
     },
     async (request) => ({
-      data: await listCredentials(runtime.store.db, organizationOf(request).id, {
-        status: request.query.status,
-      }),
+      data: (
+        await listCredentials(runtime.store.db, organizationOf(request).id, {
+          status: request.query.status,
+        })
+      ).map(credentialView),
     }),
   );
   app.get<{ Params: Static<typeof UserParams>; Querystring: Static<typeof StatusQuery> }>(
@@ -61,12 +67,11 @@ export function registerCredentialRoutes(app: FastifyInstance, runtime: Runtime)
       if (!(await findUser(runtime.store.db, organizationId, request.params.userId))) {
         throw notFound(`User "${request.params.userId}"`);
       }
-      return {
-        data: await listCredentials(runtime.store.db, organizationId, {
-          userId: request.params.userId,
-          status: request.query.status,
-        }),
-      };
+      const credentials = await listCredentials(runtime.store.db, organizationId, {
+        userId: request.params.userId,
+        status: request.query.status,
+      });
+      return { data: credentials.map(credentialView) };
     },
   );
 }

@@ -17,7 +17,7 @@ import {
   Timestamp,
 } from '../schemas/common.js';
 import { Source, UserSchema, UserStatus } from '../schemas/people.js';
-import { createLocalUser, editUser, setUserStatus } from '../users/local-users.js';
+import { createLocalUser, deleteLocalUser, editUser, setUserStatus } from '../users/local-users.js';
 import { auditHistoryOf, directorySourcesOf, eventHistoryOf } from '../users/user-details.js';
 
 const UsersQuery = Type.Object({
@@ -169,6 +169,23 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
     },
     async (request) =>
       editUser(runtime, organizationOf(request).id, request.params.userId, request.body, actorOf(request)),
+  );
+
+  app.delete<UserRequest>(
+    `${base}/:userId`,
+    {
+      schema: {
+        summary:
+          "Delete a local user: it leaves its groups and its credentials are revoked (a directory's users are deleted in Entra)",
+        tags,
+        params: UserParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await deleteLocalUser(runtime, organizationOf(request).id, request.params.userId, actorOf(request));
+      return reply.code(204).send();
+    },
   );
 
   for (const [action, status] of [

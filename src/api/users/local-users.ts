@@ -1,6 +1,8 @@
+import type { Transaction } from 'kysely';
 import { newId } from '../../ids.js';
 import { isoNow } from '../../clock.js';
 import { assertLocallyEditable } from '../../domain/policy/assert-locally-editable.js';
+import { defaultPolicy } from '../../domain/policy/policy.js';
 import { toUserView, type UserView } from '../../domain/views.js';
 import { RosterError, invalidInput, notFound } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
@@ -8,14 +10,16 @@ import { appendAudit, type Actor } from '../../store/audit.js';
 import { findConnection } from '../../store/connections.js';
 import type { Executor } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/events.js';
-import type { UserRow } from '../../store/schema.js';
+import type { Database, UserRow } from '../../store/schema.js';
 import { findUser, insertUser, updateUser } from '../../store/users.js';
-import type { SeatCheck } from '../../sync/outcome.js';
+import type { ApplyContext } from '../../sync/context.js';
+import { Outcome, type SeatCheck } from '../../sync/outcome.js';
 import { SeatLimitError, checkSeatLimit } from '../../sync/seat-guard.js';
+import { deletePlatformUser } from '../../sync/user-effects.js';
 
 /**
- * Admin changes to users through the API: create local users, edit them, deactivate and
- * reactivate them. Users a directory owns are locked (`assertLocallyEditable`): the 409 names the
+ * Admin changes to users through the API: create local users, edit them, deactivate,
+ * reactivate and delete them. Users a directory owns are locked (`assertLocallyEditable`): the 409 names the
  * connection. Each change writes the user, its events and its audit entry in one transaction, and
  * wakes event delivery after commit.
  */
@@ -156,6 +160,63 @@ export async function setUserStatus(
     const type = status === 'inactive' ? 'user.deactivated' : 'user.reactivated';
     return { view, events: [{ type, data: { user: view } }], action: type, before };
   });
+}
+
+/**
+ * Deletes a local user as a directory deletes one of its users (`deletePlatformUser`): out of its
+ * groups (`group.member_removed`), its credentials revoked (`credential.revoked`), then the user
+ * (`user.deleted`), with one audit entry, all in one transaction.
+ */
+export async function deleteLocalUser(
+  runtime: Runtime,
+  organizationId: string,
+  userId: string,
+  actor: Actor,
+): Promise<void> {
+  const now = isoNow(runtime.clock);
+  await runtime.store.transaction(async (trx) => {
+    const user = await lockableUser(trx, organizationId, userId);
+    assertEditable(user, { delete: true });
+    const outcome = new Outcome();
+    await deletePlatformUser(adminChangeContext(trx, organizationId, now), user.row, outcome);
+    await appendEvents(trx, organizationId, outcome.events, now);
+    await appendAudit(
+      trx,
+      organizationId,
+      actor,
+      [
+        {
+          action: 'user.deleted',
+          targetType: 'user',
+          targetId: userId,
+          before: toUserView(user.row),
+          after: {
+            groupsLeft: outcome.counts.membershipsRemoved,
+            credentialsRevoked: outcome.counts.credentialsRevoked,
+          },
+        },
+      ],
+      now,
+    );
+  });
+  runtime.eventBus.notify(organizationId);
+}
+
+/**
+ * The sync's context for a change an admin makes, which no connection carries. The user effects
+ * it is given to read only the transaction, the organization and the time; the connection and
+ * policy members name none and decide nothing there.
+ */
+function adminChangeContext(trx: Transaction<Database>, organizationId: string, now: string): ApplyContext {
+  return {
+    trx,
+    organizationId,
+    now,
+    connectionId: '',
+    connectorKind: 'scim',
+    policy: defaultPolicy('scim'),
+    onReject: 'throw',
+  };
 }
 
 interface UserChange {

@@ -23,6 +23,11 @@ export interface WebhookWorkerOptions {
   requestTimeoutMs?: number;
   /** Deliveries in flight at once. */
   concurrency?: number;
+  /**
+   * Deliveries in flight at once to one endpoint, so a slow receiver holds only a few of the
+   * slots and the others go on serving every other endpoint.
+   */
+  perEndpointConcurrency?: number;
   sweepIntervalMs?: number;
 }
 
@@ -45,6 +50,7 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
     pollIntervalMs: options.pollIntervalMs ?? 2_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     concurrency: options.concurrency ?? 32,
+    perEndpointConcurrency: options.perEndpointConcurrency ?? 8,
     sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000,
   });
   const retry: RetryPolicy = settings;
@@ -57,7 +63,10 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let lastSweep = 0;
+  // Counted from the claim on (not from the send), so two claims never hand out the same slot.
   let inFlight = 0;
+  const inFlightByEndpoint = new Map<string, number>();
+  let claiming: Promise<unknown> = Promise.resolve();
   const finished: FinishedAttempt[] = [];
   let flushing: Promise<void> | undefined;
   let flushScheduled = false;
@@ -97,24 +106,43 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
     // deliveries in the commit that records it (flush), so a slow receiver holds one slot, not
     // the whole batch, and the worker comes back here only when it runs dry.
     while (!stopped && inFlight < settings.concurrency) {
-      const claimed = await claim(settings.concurrency - inFlight);
+      let claimed: Claimed[] = [];
+      try {
+        await runtime.store.transaction(async (trx) => {
+          claimed = await claimIn(trx);
+        });
+      } catch (error) {
+        release(claimed);
+        throw error;
+      }
       if (claimed.length === 0) return;
       for (const delivery of claimed) start(delivery);
     }
   }
 
-  async function claim(limit: number): Promise<Claimed[]> {
-    return runtime.store.transaction((trx) => claimIn(trx, limit));
+  /**
+   * Claims due deliveries for the free slots, with their endpoints' URL and sealed secret, so
+   * sending needs no query. The slots are taken at once; the caller starts the deliveries after
+   * its transaction commits, or gives the slots back (`release`) if it fails.
+   */
+  function claimIn(trx: Transaction<Database>): Promise<Claimed[]> {
+    // One claim at a time in this process: two reading the same counts at once (a round and a
+    // flush, on PostgreSQL) would each fill the same endpoint's room.
+    const claimed = claiming.then(() => claimFreeSlots(trx));
+    claiming = claimed.catch(() => undefined);
+    return claimed;
   }
 
-  /** Claims due deliveries with their endpoints' URL and sealed secret, so sending needs no query. */
-  async function claimIn(trx: Transaction<Database>, limit: number): Promise<Claimed[]> {
+  async function claimFreeSlots(trx: Transaction<Database>): Promise<Claimed[]> {
+    const limit = settings.concurrency - inFlight;
     if (limit <= 0 || stopped) return [];
     const now = runtime.clock.now();
     const deliveries = await claimDueDeliveries(trx, {
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
       limit,
+      perEndpointLimit: settings.perEndpointConcurrency,
+      inFlightByEndpoint,
       canLockRows: runtime.store.engine === 'postgres',
     });
     if (deliveries.length === 0) return [];
@@ -124,21 +152,40 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
       .where('id', 'in', [...new Set(deliveries.map((delivery) => delivery.endpoint_id))])
       .execute();
     const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
-    return deliveries.flatMap((delivery) => {
+    const claimed = deliveries.flatMap((delivery) => {
       const endpoint = byId.get(delivery.endpoint_id);
       return endpoint ? [{ delivery, url: endpoint.url, sealedSecret: endpoint.secret_ciphertext }] : [];
     });
+    for (const { delivery } of claimed) hold(delivery.endpoint_id);
+    return claimed;
   }
 
-  function start(claimed: Claimed): void {
+  function hold(endpointId: string): void {
     inFlight += 1;
+    inFlightByEndpoint.set(endpointId, (inFlightByEndpoint.get(endpointId) ?? 0) + 1);
+  }
+
+  function releaseSlot(endpointId: string): void {
+    inFlight -= 1;
+    const left = (inFlightByEndpoint.get(endpointId) ?? 1) - 1;
+    if (left > 0) inFlightByEndpoint.set(endpointId, left);
+    else inFlightByEndpoint.delete(endpointId);
+  }
+
+  /** Gives back the slots of claims whose transaction failed; their lease makes them due again. */
+  function release(claimed: readonly Claimed[]): void {
+    for (const { delivery } of claimed) releaseSlot(delivery.endpoint_id);
+  }
+
+  /** Sends a claimed delivery in the slot its claim took. */
+  function start(claimed: Claimed): void {
     deliver(claimed)
       .then((done) => finished.push(done))
       .catch((error: unknown) =>
         runtime.logger.error({ err: error, deliveryId: claimed.delivery.id }, 'webhook delivery failed'),
       )
       .finally(() => {
-        inFlight -= 1;
+        releaseSlot(claimed.delivery.endpoint_id);
         scheduleFlush();
       });
   }
@@ -187,23 +234,27 @@ export function startWebhookWorker(runtime: Runtime, options: WebhookWorkerOptio
     const batch = finished.splice(0);
     if (batch.length === 0) return;
     // The same commit claims deliveries for the slots the batch freed: one commit per cycle.
+    let claimed: Claimed[] = [];
     flushing = runtime.store
       .transaction(async (trx) => {
         const disabled = await recordAttempts(trx, runtime.clock.now().getTime(), batch, retry);
-        return { disabled, next: await claimIn(trx, settings.concurrency - inFlight) };
+        claimed = await claimIn(trx);
+        return { disabled, next: claimed };
       })
       .then(({ disabled, next }) => {
         for (const delivery of next) start(delivery);
+        claimed = [];
         for (const { endpointId, organizationId } of disabled) {
           runtime.logger.warn({ endpointId }, 'webhook endpoint disabled');
           // Woken after commit, never inside: other endpoints may want the new event.
           runtime.eventBus.notify(organizationId);
         }
       })
-      .catch((error: unknown) =>
+      .catch((error: unknown) => {
         // The deliveries stay claimed until their lease ends, then are sent again: at least once.
-        runtime.logger.error({ err: error }, 'recording webhook attempts failed'),
-      )
+        release(claimed);
+        runtime.logger.error({ err: error }, 'recording webhook attempts failed');
+      })
       .finally(() => {
         flushing = undefined;
         if (finished.length > 0) scheduleFlush();
