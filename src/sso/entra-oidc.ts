@@ -85,6 +85,7 @@ export async function authorizationCodeGrant(
   callbackUrl: URL,
   pending: { state: string; nonce: string; codeVerifier: string },
 ): Promise<client.IDToken> {
+  checkCallbackState(callbackUrl, pending.state);
   try {
     const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
       pkceCodeVerifier: pending.codeVerifier,
@@ -101,7 +102,37 @@ export async function authorizationCodeGrant(
   }
 }
 
+/**
+ * The callback must carry the `state` of the sign-in this browser started (RFC 6749 §10.12),
+ * checked before anything else in the answer, an error included: an answer without it, or with
+ * another sign-in's (two started in one browser, then the first finished; an old or copied link)
+ * says nothing about this sign-in. openid-client checks it too; checking here first gives the
+ * person the remedy ("start again") instead of a provider error.
+ */
+function checkCallbackState(callbackUrl: URL, expectedState: string): void {
+  if (callbackUrl.searchParams.get('state') === expectedState) return;
+  throw stateMismatch();
+}
+
+const stateMismatch = (cause?: unknown): SsoError =>
+  new SsoError(
+    'state_mismatch',
+    'The answer from Microsoft does not belong to the sign-in started in this browser; start again',
+    { cause },
+  );
+
+/** openid-client's own state check (`OAUTH_INVALID_RESPONSE` wrapping the "state" failure). */
+function isStateCheckFailure(cause: unknown): boolean {
+  return (
+    cause instanceof client.ClientError &&
+    cause.code === 'OAUTH_INVALID_RESPONSE' &&
+    cause.cause instanceof Error &&
+    /"state"/.test(cause.cause.message)
+  );
+}
+
 function translateClientError(cause: unknown): SsoError {
+  if (isStateCheckFailure(cause)) return stateMismatch(cause);
   if (cause instanceof client.AuthorizationResponseError) {
     // The redirect carried ?error=…: the person cancelled, or Entra refused (consent, assignment).
     return new SsoError(

@@ -1,4 +1,10 @@
-import { parseCloud, resolveHosts } from '../connectors/graph/clouds.js';
+import {
+  graphClouds,
+  isCloudLoginUrl,
+  parseCloud,
+  parseHostOverride,
+  type GraphCloud,
+} from '../connectors/graph/clouds.js';
 import { invalidInput } from '../errors.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Executor } from '../store/database.js';
@@ -6,7 +12,8 @@ import type { Executor } from '../store/database.js';
 /**
  * An organization's app registration for portal sign-in. The authority is
  * `<login host>/<tenant id>/v2.0`, where the login host comes from the cloud (or an override for
- * a local emulator, http only on loopback, as for Graph connections).
+ * a local emulator, http only on loopback, as for Graph connections). Only an override is stored:
+ * the cloud's host is looked up on each read, so changing the cloud changes the authority.
  */
 export interface SsoSettingsInput {
   tenantId: string;
@@ -14,6 +21,7 @@ export interface SsoSettingsInput {
   /** Omitted on update to keep the stored secret. */
   clientSecret?: string | undefined;
   cloud?: string | undefined;
+  /** A login host instead of the cloud's; omitted or empty for the cloud's own. */
   loginUrl?: string | undefined;
   enabled?: boolean | undefined;
 }
@@ -23,7 +31,10 @@ export interface SsoSettingsView {
   tenantId: string;
   clientId: string;
   cloud: string;
+  /** The login host sign-in uses: the override when there is one, else the cloud's. */
   loginUrl: string;
+  /** The host the admin gave instead of the cloud's (a local emulator), or null. */
+  loginUrlOverride: string | null;
   enabled: boolean;
   authority: string;
   updatedAt: string;
@@ -48,10 +59,13 @@ export async function saveSsoSettings(
   const tenantId = input.tenantId.trim().toLowerCase();
   if (!guid.test(tenantId))
     throw invalidInput('tenantId must be the Directory (tenant) ID, a GUID', 'tenantId');
+  // Entra's Application (client) ID is always a GUID; anything else fails only at sign-in, and
+  // would make a nonsense `msal<client id>://auth` redirect URI to register.
   const clientId = input.clientId.trim();
-  if (clientId === '') throw invalidInput('clientId must be the Application (client) ID', 'clientId');
+  if (!guid.test(clientId))
+    throw invalidInput('clientId must be the Application (client) ID, a GUID', 'clientId');
   const cloud = parseCloud(input.cloud);
-  const { loginUrl } = resolveHosts(cloud, { loginUrl: input.loginUrl });
+  const loginUrlOverride = parseLoginUrlOverride(cloud, input.loginUrl);
   const existing = await db
     .selectFrom('sso_settings')
     .select('secret_ciphertext')
@@ -69,7 +83,9 @@ export async function saveSsoSettings(
     client_id: clientId,
     secret_ciphertext: sealed,
     cloud,
-    login_url: loginUrl,
+    // The column is NOT NULL (migration 0005): '' stores "no override", so a later change of
+    // cloud changes the host instead of keeping the one the cloud had when first saved.
+    login_url: loginUrlOverride ?? '',
     enabled: input.enabled === false ? 0 : 1,
     updated_at: now,
   };
@@ -107,6 +123,31 @@ export async function getSsoSettingsView(
   return row && viewOf(row);
 }
 
+/**
+ * The admin's login host, or null for the cloud's own. Naming the chosen cloud's host is no
+ * override; naming another cloud's is a contradiction, refused so the cloud picked is the one used.
+ */
+function parseLoginUrlOverride(cloud: GraphCloud, raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const loginUrl = parseHostOverride(raw.trim(), 'loginUrl');
+  if (isCloudLoginUrl(cloud, loginUrl)) return null;
+  const other = (Object.keys(graphClouds) as GraphCloud[]).find((c) => isCloudLoginUrl(c, loginUrl));
+  if (other !== undefined)
+    throw invalidInput(
+      `loginUrl ${loginUrl} is the login host of the ${other} cloud: choose that cloud instead`,
+      'loginUrl',
+    );
+  return loginUrl;
+}
+
+/**
+ * Settings saved before overrides were kept apart stored the cloud's host itself (China's former
+ * one included): that was never an override, and must follow the cloud.
+ */
+function storedOverride(cloud: GraphCloud, loginUrl: string): string | null {
+  return loginUrl === '' || isCloudLoginUrl(cloud, loginUrl) ? null : loginUrl;
+}
+
 function viewOf(row: {
   tenant_id: string;
   client_id: string;
@@ -115,13 +156,17 @@ function viewOf(row: {
   enabled: number;
   updated_at: string;
 }): SsoSettingsView {
+  const cloud = parseCloud(row.cloud);
+  const loginUrlOverride = storedOverride(cloud, row.login_url);
+  const loginUrl = loginUrlOverride ?? graphClouds[cloud].loginUrl;
   return {
     tenantId: row.tenant_id,
     clientId: row.client_id,
-    cloud: row.cloud,
-    loginUrl: row.login_url,
+    cloud,
+    loginUrl,
+    loginUrlOverride,
     enabled: row.enabled === 1,
-    authority: authorityOf(row.login_url, row.tenant_id),
+    authority: authorityOf(loginUrl, row.tenant_id),
     updatedAt: row.updated_at,
   };
 }
@@ -136,6 +181,7 @@ export function redirectUris(
   clientId: string | undefined,
 ): { web: string[]; publicClient: string[] } {
   const publicClient = ['http://localhost'];
-  if (clientId) publicClient.push(`msal${clientId}://auth`);
+  // Only a GUID makes a valid scheme; a client id stored before it was checked shows none.
+  if (clientId && guid.test(clientId)) publicClient.push(`msal${clientId}://auth`);
   return { web: [`${publicUrl}/auth/callback`], publicClient };
 }

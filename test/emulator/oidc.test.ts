@@ -53,6 +53,35 @@ describe('OIDC issuer', () => {
     assert.equal(jwks.keys[0]!.use, 'sig');
   });
 
+  it("publishes Entra's members and no others: no PKCE methods, Entra's claims, a Kerberos endpoint", async () => {
+    const doc = (await (await fetch(`${emulator.issuer}/.well-known/openid-configuration`)).json()) as Json;
+    // Entra honours PKCE S256 without announcing it; a client must not depend on the member.
+    assert.equal('code_challenge_methods_supported' in doc, false);
+    assert.deepEqual(doc.claims_supported, [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ]);
+    assert.equal(doc.kerberos_endpoint, `${emulator.loginUrl}/${emulator.tenantId}/kerberos`);
+    assert.equal(config.serverMetadata().supportsPKCE(), false, 'openid-client sees no PKCE methods');
+  });
+
   it('signs a user in with login_hint, PKCE S256, state and nonce (openid-client v6)', async () => {
     const user = emulator.tenant.listUsers({ offset: 1, limit: 1 })[0]!;
     emulator.tenant.setAppRole(user.id, 'Admin');

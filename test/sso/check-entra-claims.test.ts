@@ -13,6 +13,7 @@ const settings: SsoSettingsView = {
   clientId: 'client',
   cloud: 'global',
   loginUrl: 'https://login.microsoftonline.com',
+  loginUrlOverride: null,
   enabled: true,
   authority: authorityOf('https://login.microsoftonline.com', tenantId),
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -190,20 +190,54 @@ for (const engine of engines) {
         assert.equal(landed.searchParams.get('error'), 'sso_not_configured');
       });
 
-      test('refuses a callback whose state was tampered with', async () => {
-        const client = new BrowserlessClient();
+      /** Starts a sign-in in `client` and returns the callback Entra sends the browser back to. */
+      const startSignIn = async (client: BrowserlessClient) => {
         const start = await client.request(
           'GET',
           `${roster.url}/auth/sign-in?org=acme&login_hint=${upn('ada')}`,
         );
         const toEntra = await client.request('GET', start.headers.get('location') ?? '');
-        const callback = new URL(toEntra.headers.get('location') ?? '');
+        return new URL(toEntra.headers.get('location') ?? '');
+      };
+      const landing = async (client: BrowserlessClient, url: URL) => {
+        const { hops } = await client.follow(url.href);
+        return new URL(hops.at(-1)?.url ?? '', roster.url);
+      };
+
+      test('refuses a callback whose state was tampered with as state_mismatch', async () => {
+        const client = new BrowserlessClient();
+        const callback = await startSignIn(client);
         callback.searchParams.set('state', 'forged');
-        const { landed } = await client.follow(callback.href).then(({ hops }) => ({
-          landed: new URL(hops.at(-1)?.url ?? '', roster.url),
-        }));
+        const landed = await landing(client, callback);
         assert.equal(landed.pathname, '/sign-in');
+        assert.equal(landed.searchParams.get('error'), 'state_mismatch');
+        assert.match(landed.searchParams.get('message') ?? '', /start again/);
         assert.equal((await session(client)).status, 401);
+      });
+
+      test('two sign-ins started in one browser: finishing the first is a state_mismatch, not a provider error', async () => {
+        const client = new BrowserlessClient();
+        const first = await startSignIn(client);
+        await startSignIn(client);
+        const landed = await landing(client, first);
+        assert.equal(landed.searchParams.get('error'), 'state_mismatch');
+        assert.equal((await session(client)).status, 401);
+      });
+
+      test("an error from Entra without this sign-in's state is a state_mismatch; with it, a provider_error", async () => {
+        const client = new BrowserlessClient();
+        const callback = await startSignIn(client);
+        const state = callback.searchParams.get('state') ?? '';
+        const refusal = new URL(`${roster.url}/auth/callback`);
+        refusal.searchParams.set('error', 'access_denied');
+        refusal.searchParams.set('error_description', 'AADSTS65004: User declined to consent');
+        assert.equal((await landing(client, refusal)).searchParams.get('error'), 'state_mismatch');
+
+        // The failed callback spent the sign-in; a new one gets Entra's refusal with its state.
+        const answered = await startSignIn(client);
+        refusal.searchParams.set('state', answered.searchParams.get('state') ?? '');
+        assert.notEqual(refusal.searchParams.get('state'), state);
+        assert.equal((await landing(client, refusal)).searchParams.get('error'), 'provider_error');
       });
     });
 

@@ -4,6 +4,11 @@ import { invalidInput } from '../../errors.js';
  * Microsoft's national clouds (Graph `concepts/deployments.md`): each pairs a login host with a
  * Graph host, and tokens do not cross clouds. `--login-url`/`--graph-url` override both, for
  * emulators and private endpoints.
+ *
+ * China's login host is `login.partner.microsoftonline.cn` (Entra's "National clouds" page), not
+ * its alias `login.chinacloudapi.cn`: Entra's discovery document names the issuer on the partner
+ * host whichever alias is asked, and OpenID Connect requires the issuer to equal the authority.
+ * MSAL knows the partner host (its built-in metadata), so Graph tokens come from it too.
  */
 export type GraphCloud = 'global' | 'usgov' | 'dod' | 'china';
 
@@ -11,8 +16,22 @@ export const graphClouds: Readonly<Record<GraphCloud, { loginUrl: string; graphU
   global: { loginUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com' },
   usgov: { loginUrl: 'https://login.microsoftonline.us', graphUrl: 'https://graph.microsoft.us' },
   dod: { loginUrl: 'https://login.microsoftonline.us', graphUrl: 'https://dod-graph.microsoft.us' },
-  china: { loginUrl: 'https://login.chinacloudapi.cn', graphUrl: 'https://microsoftgraph.chinacloudapi.cn' },
+  china: {
+    loginUrl: 'https://login.partner.microsoftonline.cn',
+    graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 };
+
+/** Login hosts a cloud had before: settings that stored one meant "the cloud's host", not an override. */
+const formerLoginUrls: Readonly<Partial<Record<GraphCloud, readonly string[]>>> = {
+  china: ['https://login.chinacloudapi.cn'],
+};
+
+/** Whether `loginUrl` is the cloud's own login host (now or formerly), so no override at all. */
+export function isCloudLoginUrl(cloud: GraphCloud, loginUrl: string): boolean {
+  const url = loginUrl.replace(/\/+$/, '');
+  return url === graphClouds[cloud].loginUrl || (formerLoginUrls[cloud]?.includes(url) ?? false);
+}
 
 export function parseCloud(raw: string | undefined): GraphCloud {
   const cloud = raw ?? 'global';

@@ -3,6 +3,11 @@
  * (`/{tenant}/discovery/v2.0/keys`), shaped like Entra's v2.0 documents. `issuer` is
  * `<loginUrl>/<tenantId>/v2.0` and equals the `iss` of every ID token (OIDC Discovery §4.3).
  * As in Entra, `userinfo_endpoint` lives on the Graph host (`/oidc/userinfo`).
+ *
+ * The members are Entra's, in Entra's order (`login.microsoftonline.com/<tenant>/v2.0/...`), and
+ * no others: Entra publishes no `code_challenge_methods_supported` though it honours PKCE S256,
+ * and its `claims_supported` leaves out `oid` and `roles` though its tokens carry them. A client
+ * that works here only because of a member Entra lacks would fail against Entra.
  */
 import { sendJson, type RequestContext } from '../http-io.js';
 import type { EmulatorRuntime } from '../runtime.js';
@@ -26,7 +31,6 @@ export function openidConfiguration(rt: EmulatorRuntime): Record<string, unknown
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    code_challenge_methods_supported: ['S256'],
     claims_supported: [
       'sub',
       'iss',
@@ -47,9 +51,8 @@ export function openidConfiguration(rt: EmulatorRuntime): Record<string, unknown
       'at_hash',
       'c_hash',
       'email',
-      'oid',
-      'roles',
     ],
+    kerberos_endpoint: `${base}/kerberos`,
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
     cloud_graph_host_name: 'graph.windows.net',

@@ -19,7 +19,7 @@ describe('Graph connection settings', () => {
     assert.deepEqual(hosts('usgov'), ['https://login.microsoftonline.us', 'https://graph.microsoft.us']);
     assert.deepEqual(hosts('dod'), ['https://login.microsoftonline.us', 'https://dod-graph.microsoft.us']);
     assert.deepEqual(hosts('china'), [
-      'https://login.chinacloudapi.cn',
+      'https://login.partner.microsoftonline.cn',
       'https://microsoftgraph.chinacloudapi.cn',
     ]);
     assert.throws(() => hosts('mars'), { field: 'cloud' });

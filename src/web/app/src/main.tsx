@@ -27,7 +27,7 @@ function SignedInApp(props: { path: string }) {
     [state.data, state.reload],
   );
   if (state.loading && state.data === undefined) return <Loading />;
-  if (state.error) return <ErrorNotice error={state.error} />;
+  if (state.error) return <ErrorNotice error={state.error} onRetry={state.reload} />;
   if (!context || path === '/sign-in') return <SignInPage signedIn={context !== null} />;
   return (
     <SessionContext.Provider value={context}>

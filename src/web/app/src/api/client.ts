@@ -27,6 +27,32 @@ export class SessionEndedError extends ApiError {
   }
 }
 
+/**
+ * The request never got an answer: the browser could not reach Roster (offline, server down or
+ * restarting, a proxy in between). fetch says only "Failed to fetch"; the person needs to know
+ * whether their change was made, and that trying again is the remedy. `retryable` lets a page
+ * offer a retry button.
+ */
+export class UnreachableError extends ApiError {
+  readonly retryable = true;
+
+  constructor(method: string, cause: unknown) {
+    super(0, 'unreachable', unreachableMessage(method), { cause });
+    this.name = 'UnreachableError';
+  }
+}
+
+function unreachableMessage(method: string): string {
+  return method === 'GET'
+    ? 'Roster could not be reached. Check your connection, then try again.'
+    : 'Roster could not be reached, so the change may not have been made. Check your connection, then try again.';
+}
+
+/** Whether trying the same request again may help: Roster was unreachable or failed on its side. */
+export function isRetryable(error: Error): boolean {
+  return error instanceof UnreachableError || (error instanceof ApiError && error.status >= 500);
+}
+
 /** Where the portal asks who is signed in; its 401 means "nobody", not "the session ended". */
 export const sessionPath = '/auth/session';
 
@@ -77,13 +103,12 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, {
+  const { response, text } = await exchange(method, path, {
     method,
     headers,
     credentials: 'same-origin',
     body: body === undefined ? null : JSON.stringify(body),
   });
-  const text = await response.text();
   const parsed: unknown = text === '' ? undefined : safeJson(text);
   if (!response.ok) {
     const error = toApiError(response.status, parsed);
@@ -94,6 +119,20 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     throw error;
   }
   return parsed as T;
+}
+
+/** fetch rejects (rather than answering) when Roster is not reached, also while reading the body. */
+async function exchange(
+  method: string,
+  path: string,
+  init: RequestInit,
+): Promise<{ response: Response; text: string }> {
+  try {
+    const response = await fetch(path, init);
+    return { response, text: await response.text() };
+  } catch (failure) {
+    throw new UnreachableError(method, failure);
+  }
 }
 
 export const get = <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query));

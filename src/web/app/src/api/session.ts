@@ -35,7 +35,10 @@ export interface SsoSettingsView {
   tenantId: string;
   clientId: string;
   cloud: string;
+  /** The login host in use: the override, else the cloud's. */
   loginUrl: string;
+  /** The host given instead of the cloud's, or null. */
+  loginUrlOverride: string | null;
   enabled: boolean;
   authority: string;
   updatedAt: string;

@@ -60,7 +60,15 @@ export function GraphConnectionPanel(props: { connection: Connection; onChange?:
           <ErrorNotice error={test.error} />
           {report && <TestReport report={report} />}
           <ScheduleForm connection={c} onChange={props.onChange} />
-          <SecretForm connection={c} onChange={props.onChange} />
+          <SecretForm
+            connection={c}
+            onChange={props.onChange}
+            onReplaced={() => {
+              // The last test spoke of the old secret; its failure and advice no longer hold.
+              setReport(undefined);
+              test.reset();
+            }}
+          />
         </>
       )}
     </div>
@@ -106,7 +114,11 @@ function ScheduleForm(props: { connection: Connection; onChange?: (() => void) |
 }
 
 /** Replaces the client secret before it expires; the value is sent once and never shown again. */
-function SecretForm(props: { connection: Connection; onChange?: (() => void) | undefined }) {
+function SecretForm(props: {
+  connection: Connection;
+  onChange?: (() => void) | undefined;
+  onReplaced: () => void;
+}) {
   const [clientSecret, setClientSecret] = useState('');
   const [expires, setExpires] = useState('');
   const [done, setDone] = useState(false);
@@ -117,6 +129,7 @@ function SecretForm(props: { connection: Connection; onChange?: (() => void) | u
     });
     setClientSecret('');
     setDone(true);
+    props.onReplaced();
     props.onChange?.();
   });
   return (

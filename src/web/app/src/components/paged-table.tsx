@@ -27,7 +27,7 @@ export function PagedTable<T>(props: {
   const { result, pages, columns } = props;
   return (
     <>
-      <ErrorNotice error={result.error} />
+      <ErrorNotice error={result.error} onRetry={result.reload} />
       {result.loading && !result.data && <Loading />}
       {result.data && (
         <div className="table-wrap">

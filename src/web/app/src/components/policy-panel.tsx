@@ -124,7 +124,7 @@ export function PolicyPanel(props: { connection: Connection; syncsEnded?: number
     }
   });
 
-  if (loaded.error) return <ErrorNotice error={loaded.error} />;
+  if (loaded.error) return <ErrorNotice error={loaded.error} onRetry={loaded.reload} />;
   if (!draft || !stored) return null;
   const ro = !session.canChange;
   const section = (key: string) => obj(draft[key]);

@@ -1,4 +1,5 @@
 import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { isRetryable } from '../api/client';
 
 /** Small building blocks every page uses: labelled fields, toggles, copy boxes, notices. */
 
@@ -197,8 +198,26 @@ export function ReadOnlyNotice(props: { role: string }) {
   );
 }
 
-export function ErrorNotice(props: { error: Error | undefined }) {
-  return props.error ? <Notice kind="error">{props.error.message}</Notice> : null;
+/**
+ * An error in words the reader can act on. With `onRetry` (a list or page that failed to load),
+ * an error that may pass (Roster unreachable, or failing on its side) offers "Try again".
+ */
+export function ErrorNotice(props: { error: Error | undefined; onRetry?: (() => void) | undefined }) {
+  const { error, onRetry } = props;
+  if (!error) return null;
+  return (
+    <Notice kind="error">
+      {error.message}
+      {onRetry && isRetryable(error) && (
+        <>
+          {' '}
+          <button type="button" className="small" onClick={onRetry}>
+            Try again
+          </button>
+        </>
+      )}
+    </Notice>
+  );
 }
 
 export function Badge(props: { value: string }) {

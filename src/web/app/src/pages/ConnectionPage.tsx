@@ -17,7 +17,12 @@ export function ConnectionPage(props: { connectionId: string }) {
   const [syncsEnded, setSyncsEnded] = useState(0);
   const onRunEnded = useCallback(() => setSyncsEnded((n) => n + 1), []);
   // A failed refresh (the SCIM status is polled) keeps the page, and its unsaved edits, on screen.
-  if (!connection.data) return connection.error ? <ErrorNotice error={connection.error} /> : <Loading />;
+  if (!connection.data)
+    return connection.error ? (
+      <ErrorNotice error={connection.error} onRetry={connection.reload} />
+    ) : (
+      <Loading />
+    );
   const c = connection.data;
   return (
     <section>
@@ -28,7 +33,7 @@ export function ConnectionPage(props: { connectionId: string }) {
         {c.name} <Badge value={c.kind === 'scim' ? 'SCIM' : 'Graph'} />
       </h1>
       {!session.canChange && <ReadOnlyNotice role={session.role} />}
-      <ErrorNotice error={connection.error} />
+      <ErrorNotice error={connection.error} onRetry={connection.reload} />
       {c.kind === 'scim' ? (
         <ScimConnectionPanel connection={c} onChange={connection.reload} />
       ) : (

@@ -16,7 +16,13 @@ export function GroupPage(props: { groupId: string }) {
       <p>
         <Link to="/groups">← Groups</Link>
       </p>
-      <ErrorNotice error={group.error ?? members.error} />
+      <ErrorNotice
+        error={group.error ?? members.error}
+        onRetry={() => {
+          group.reload();
+          members.reload();
+        }}
+      />
       {group.data && (
         <>
           <h1>{group.data.displayName}</h1>

@@ -30,7 +30,7 @@ export function IntegrationsPage() {
     <section>
       <h1>Integrations</h1>
       {deleted && <ConnectionDeletedNotice note={deleted} />}
-      <ErrorNotice error={connections.error} />
+      <ErrorNotice error={connections.error} onRetry={connections.reload} />
       {connections.loading && !connections.data && <Loading />}
       <div className="tiles">
         <Tile

@@ -16,7 +16,8 @@ export function OrganizationsPage() {
   return (
     <section>
       <h1>Organizations</h1>
-      <ErrorNotice error={organizations.error ?? choose.error} />
+      <ErrorNotice error={organizations.error} onRetry={organizations.reload} />
+      <ErrorNotice error={choose.error} />
       {!organizations.data && !organizations.error && <Loading />}
       <ul className="plain">
         {(organizations.data?.organizations ?? []).map((o) => (

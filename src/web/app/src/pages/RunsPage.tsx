@@ -23,7 +23,7 @@ export function RunsPage() {
   return (
     <section>
       <h1>Sync runs</h1>
-      <ErrorNotice error={runs.error} />
+      <ErrorNotice error={runs.error} onRetry={runs.reload} />
       {!runs.data && !runs.error && <Loading />}
       {runs.data?.length === 0 && <p className="muted">No runs yet.</p>}
       <ol className="runs plain">

@@ -55,7 +55,7 @@ function FirstRequest(props: { connectionId: string }) {
   return (
     <div aria-live="polite">
       {connection.data && <ScimStatus connection={connection.data} />}
-      <ErrorNotice error={connection.error} />
+      <ErrorNotice error={connection.error} onRetry={connection.reload} />
     </div>
   );
 }

@@ -13,7 +13,17 @@ import {
 import { clouds } from './GraphConnectPage';
 import { useAction, useAsync, useSession } from '../hooks';
 
-/** Sign-in with Entra ID for this organization: the app registration and its redirect URIs. */
+/** Entra's Application (client) ID, as the server checks it (src/sso/sso-settings.ts). */
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const clientIdError =
+  "The Application (client) ID is a GUID (like 8a1d2c33-4b5e-4f60-8a71-9c8d7e6f5a02): copy it from the app registration's Overview in Entra.";
+
+/**
+ * Sign-in with Entra ID for this organization: the app registration and its redirect URIs. The
+ * login URL box holds only an override the admin gave: the cloud's own host is never sent back as
+ * one, so choosing another cloud changes the host.
+ */
 export function SsoSettingsPage() {
   const { session } = useSession();
   const loaded = useAsync(getSsoSettings, []);
@@ -26,6 +36,7 @@ export function SsoSettingsPage() {
     enabled: true,
   });
   const [saved, setSaved] = useState(false);
+  const [clientIdInvalid, setClientIdInvalid] = useState(false);
   useEffect(() => {
     const s = loaded.data?.settings;
     if (s)
@@ -34,25 +45,33 @@ export function SsoSettingsPage() {
         clientId: s.clientId,
         clientSecret: '',
         cloud: s.cloud,
-        loginUrl: s.loginUrl,
+        loginUrl: s.loginUrlOverride ?? '',
         enabled: s.enabled,
       });
   }, [loaded.data]);
   const save = useAction(async () => {
     const body: Record<string, unknown> = {
-      tenantId: form.tenantId,
-      clientId: form.clientId,
+      tenantId: form.tenantId.trim(),
+      clientId: form.clientId.trim(),
       cloud: form.cloud,
       enabled: form.enabled,
     };
     if (form.clientSecret) body.clientSecret = form.clientSecret;
-    if (form.loginUrl) body.loginUrl = form.loginUrl;
+    if (form.loginUrl.trim()) body.loginUrl = form.loginUrl.trim();
     await saveSsoSettings(body);
     setSaved(true);
     loaded.reload();
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // "Saved." speaks of this attempt only: a failed save after a good one must not keep it.
+    setSaved(false);
+    const invalid = !guid.test(form.clientId.trim());
+    setClientIdInvalid(invalid);
+    if (invalid) {
+      save.reset();
+      return;
+    }
     void save.run();
   };
   if (loaded.error) return <ErrorNotice error={loaded.error} />;
@@ -88,7 +107,11 @@ export function SsoSettingsPage() {
             label="Application (client) ID"
             required
             value={form.clientId}
-            onChange={(e) => set('clientId')(e.target.value)}
+            error={clientIdInvalid ? clientIdError : undefined}
+            onChange={(e) => {
+              setClientIdInvalid(false);
+              set('clientId')(e.target.value);
+            }}
           />
           <Field
             label="Client secret"
@@ -103,6 +126,7 @@ export function SsoSettingsPage() {
           <Field
             label="Login URL (optional override)"
             value={form.loginUrl}
+            hint="Leave empty to use the cloud's login host; only for a local emulator or private endpoint"
             onChange={(e) => set('loginUrl')(e.target.value)}
           />
           <Toggle

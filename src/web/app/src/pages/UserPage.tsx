@@ -6,7 +6,7 @@ import { useAsync } from '../hooks';
 /** One user: the platform fields, the directory's own attributes, groups, history and credentials. */
 export function UserPage(props: { userId: string }) {
   const user = useAsync(() => getUser(props.userId), [props.userId]);
-  if (user.error) return <ErrorNotice error={user.error} />;
+  if (user.error) return <ErrorNotice error={user.error} onRetry={user.reload} />;
   if (!user.data) return <Loading />;
   const u = user.data;
   const credentialEvents = u.events.filter((e) => e.type.startsWith('credential.'));

@@ -41,7 +41,8 @@ export function WebhooksPage() {
   return (
     <section>
       <h1>Webhooks</h1>
-      <ErrorNotice error={endpoints.error ?? remove.error} />
+      <ErrorNotice error={endpoints.error} onRetry={endpoints.reload} />
+      <ErrorNotice error={remove.error} />
       {!endpoints.data && !endpoints.error && <Loading />}
       {(endpoints.data?.data ?? []).map((endpoint) => (
         <Endpoint
@@ -96,7 +97,8 @@ function Endpoint(props: { endpoint: WebhookEndpoint; canChange: boolean; onDele
         <span className="muted small">{e.eventTypes.join(', ') || 'all events'}</span>
       </p>
       <h3>Recent deliveries</h3>
-      <ErrorNotice error={deliveries.error ?? again.error} />
+      <ErrorNotice error={deliveries.error} onRetry={deliveries.reload} />
+      <ErrorNotice error={again.error} />
       <ul className="plain">
         {(deliveries.data?.data ?? []).map((d) => (
           <li key={d.id}>
