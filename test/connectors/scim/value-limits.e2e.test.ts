@@ -190,4 +190,75 @@ for (const engine of engines) {
       });
     });
   });
+
+  describe(`a value stored before the limits, and a later PATCH of something else, on ${engine}`, () => {
+    let roster: TestRoster;
+    let scim: ReturnType<typeof scimClient>;
+    before(async () => {
+      roster = await startTestRoster(engine);
+      scim = (await connectScimWithCli(roster.env)).scim;
+    });
+    after(() => roster.close());
+
+    // As an earlier release stored them: over the limit, under PostgreSQL's index limit.
+    const overLimit = () => randomBytes(750).toString('base64');
+
+    test('Entra can still deactivate a user whose stored externalId is over the limit', async () => {
+      const created = await scim.post('/Users', entraUser('stored-long'));
+      assert.equal(created.status, 201);
+      const id = String(created.body.id);
+      const { db } = roster.runtime.store;
+      const row = await db
+        .selectFrom('directory_users')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const long = overLimit();
+      const attributes = { ...(JSON.parse(row.attributes) as Record<string, unknown>), externalId: long };
+      await db
+        .updateTable('directory_users')
+        .set({ attributes: JSON.stringify(attributes), external_id: long })
+        .where('id', '=', id)
+        .execute();
+      const patched = await scim.patch(
+        `/Users/${id}`,
+        patchOp({ op: 'Replace', path: 'active', value: 'False' }),
+      );
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.equal(patched.body.active, false);
+    });
+
+    test('Entra can still change the members of a group whose stored displayName is over the limit', async () => {
+      const user = await scim.post('/Users', entraUser('member-of-long'));
+      const group = await scim.post('/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Stored long',
+        externalId: 'stored-long-group',
+      });
+      assert.equal(group.status, 201);
+      const id = String(group.body.id);
+      const { db } = roster.runtime.store;
+      const row = await db
+        .selectFrom('directory_groups')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const long = overLimit();
+      const attributes = { ...(JSON.parse(row.attributes) as Record<string, unknown>), displayName: long };
+      await db
+        .updateTable('directory_groups')
+        .set({
+          attributes: JSON.stringify(attributes),
+          display_name: long,
+          display_name_key: long.toLowerCase(),
+        })
+        .where('id', '=', id)
+        .execute();
+      const patched = await scim.patch(
+        `/Groups/${id}`,
+        patchOp({ op: 'Add', path: 'members', value: [{ value: String(user.body.id) }] }),
+      );
+      assert.equal(patched.status, 204, JSON.stringify(patched.body));
+    });
+  });
 }

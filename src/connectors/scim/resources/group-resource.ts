@@ -35,8 +35,12 @@ export function parseGroupBody(body: unknown): { resource: Record<string, unknow
  * A resource about to be stored, as a change for the road. Every SCIM write of a group (POST, PUT,
  * PATCH) passes here, so values too long for the indexed columns are refused here, once.
  */
-export function groupChangeInput(id: string, resource: Record<string, unknown>): DirectoryGroupInput {
-  assertGroupValueLimits(resource);
+export function groupChangeInput(
+  id: string,
+  resource: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+): DirectoryGroupInput {
+  assertGroupValueLimits(resource, previous);
   return {
     id,
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,

@@ -41,8 +41,12 @@ function normalizeManager(resource: Record<string, unknown>): void {
  * A resource about to be stored, as a change for the road. Every SCIM write of a user (POST, PUT,
  * PATCH) passes here, so values too long for the indexed columns are refused here, once.
  */
-export function userChangeInput(id: string, resource: Record<string, unknown>): DirectoryUserInput {
-  assertUserValueLimits(resource);
+export function userChangeInput(
+  id: string,
+  resource: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+): DirectoryUserInput {
+  assertUserValueLimits(resource, previous);
   const userName = String(resource.userName);
   return {
     id,

@@ -21,22 +21,40 @@ export const SCIM_VALUE_LIMITS = Object.freeze({
   groupDisplayName: 512,
 });
 
-/** Refuses a User whose indexed values are longer than Roster stores; nothing is written. */
-export function assertUserValueLimits(resource: Record<string, unknown>): void {
-  assertAtMost('userName', resource.userName, SCIM_VALUE_LIMITS.userName);
-  assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
-  const emails = Array.isArray(resource.emails) ? resource.emails : [];
+/**
+ * Refuses a User whose indexed values are longer than Roster stores; nothing is written. Only
+ * values the request sets are checked (`previous`: the resource before a PUT or PATCH): a value
+ * stored before the limits existed must not make every later PATCH of another attribute fail.
+ */
+export function assertUserValueLimits(
+  resource: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+): void {
+  const changed = (name: string) => previous === undefined || resource[name] !== previous[name];
+  if (changed('userName')) assertAtMost('userName', resource.userName, SCIM_VALUE_LIMITS.userName);
+  if (changed('externalId')) assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
+  const before = new Set(emailValues(previous));
   // Every value, not only the one kept as the email key: a PATCH of `primary` or `type` may make
   // any of them the key, and the platform user's email is mapped from any of them.
-  for (const email of emails) {
-    if (isPlainObject(email)) assertAtMost('emails.value', email.value, SCIM_VALUE_LIMITS.emailValue);
+  for (const value of emailValues(resource)) {
+    if (!before.has(value)) assertAtMost('emails.value', value, SCIM_VALUE_LIMITS.emailValue);
   }
 }
 
-/** Refuses a Group whose indexed values are longer than Roster stores; nothing is written. */
-export function assertGroupValueLimits(resource: Record<string, unknown>): void {
-  assertAtMost('displayName', resource.displayName, SCIM_VALUE_LIMITS.groupDisplayName);
-  assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
+/** Refuses a Group whose indexed values are longer than Roster stores; as for users, only values set now. */
+export function assertGroupValueLimits(
+  resource: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+): void {
+  const changed = (name: string) => previous === undefined || resource[name] !== previous[name];
+  if (changed('displayName'))
+    assertAtMost('displayName', resource.displayName, SCIM_VALUE_LIMITS.groupDisplayName);
+  if (changed('externalId')) assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
+}
+
+function emailValues(resource: Record<string, unknown> | undefined): unknown[] {
+  const emails = Array.isArray(resource?.emails) ? resource.emails : [];
+  return emails.filter(isPlainObject).map((email) => email.value);
 }
 
 /** Counts characters (code points), not UTF-16 units: an emoji is one character, as users count. */

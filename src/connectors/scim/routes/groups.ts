@@ -115,7 +115,7 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       );
       const members = await resolveMembers(write, request.scim.connection.id, memberIds);
       await write.apply([
-        { kind: 'group.upsert', group: groupChangeInput(before.id, resource) },
+        { kind: 'group.upsert', group: groupChangeInput(before.id, resource, storedGroupResource(before)) },
         { kind: 'members.clear', groupId: before.id },
         { kind: 'members.add', groupId: before.id, members },
       ]);
@@ -145,7 +145,9 @@ export function registerGroupRoutes(app: FastifyInstance, runtime: Runtime): voi
       if (typeof resource.displayName !== 'string' || resource.displayName === '') {
         throw new ScimProtocolError('displayName cannot be removed', { scimType: 'mutability' });
       }
-      const changes: Change[] = [{ kind: 'group.upsert', group: groupChangeInput(before.id, resource) }];
+      const changes: Change[] = [
+        { kind: 'group.upsert', group: groupChangeInput(before.id, resource, current) },
+      ];
       if (memberChanges.removeAllMembers) changes.push({ kind: 'members.clear', groupId: before.id });
       if (memberChanges.removed.length > 0)
         changes.push({ kind: 'members.remove', groupId: before.id, memberIds: memberChanges.removed });

@@ -164,7 +164,7 @@ async function storeUser(
   options: { action: string; before?: Record<string, unknown>; minted?: boolean },
 ): Promise<DirectoryUserRow> {
   const { minted = false, ...audit } = options;
-  await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource), minted }]);
+  await write.apply([{ kind: 'user.upsert', user: userChangeInput(id, resource, audit.before), minted }]);
   write.audit({ ...audit, targetType: 'directory_user', targetId: id, after: resource });
   return found(await getDirectoryUser(write.trx, request.scim.connection.id, id), 'User');
 }
