@@ -42,6 +42,11 @@ export interface ApplyContext {
    * inserted one of those users and waited for the row to append its own events.
    */
   readonly deferEvents?: boolean | undefined;
+  /**
+   * Connections that handed the user being decided over to this one, in this transaction
+   * (`handOverUser`): none of them is an heir again, so a hand-over never goes round in a circle.
+   */
+  readonly handedOverBy?: readonly string[] | undefined;
   /** Reads for a run of user upserts, loaded at once (see `user-prefetch.ts`). */
   readonly userPrefetch?: UserPrefetch | undefined;
 }

@@ -50,6 +50,8 @@ export async function projectDirectoryUser(
     // Only the owner takes the user out, and only when no other connection still brings it in.
     let deleteAfter: string | null = null;
     if (user !== undefined && user.source_connection_id === connectionId) {
+      // Out of scope here before an heir is looked for, so this connection is never one.
+      await savePolicy(ctx, key, { source, inScope: false, deleteAfter: previous?.deleteAfter ?? null });
       if (!(await handOverUser(ctx, user, outcome))) {
         deleteAfter = await leaveScope(ctx, user, previous?.deleteAfter ?? null, outcome);
       }

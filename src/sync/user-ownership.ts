@@ -50,7 +50,7 @@ export async function heirsOf(ctx: ApplyContext, userIds: readonly string[]): Pr
     ])
     .where('directory_users.organization_id', '=', ctx.organizationId)
     .where('directory_users.user_id', 'in', userIds)
-    .where('directory_users.connection_id', '!=', ctx.connectionId)
+    .where('directory_users.connection_id', 'not in', [ctx.connectionId, ...(ctx.handedOverBy ?? [])])
     // A directory user without policy state predates policy (0003-policy), which never left it out.
     .where((eb) =>
       eb.or([eb('directory_user_policy.in_scope', 'is', null), eb('directory_user_policy.in_scope', '=', 1)]),
@@ -117,5 +117,6 @@ export async function heirContext(ctx: ApplyContext, heir: Heir): Promise<ApplyC
     seatGuard: ctx.seatGuard,
     preview: ctx.preview,
     deferEvents: ctx.deferEvents,
+    handedOverBy: [...(ctx.handedOverBy ?? []), ctx.connectionId],
   };
 }
