@@ -5,8 +5,8 @@ import { releaseLease, tryAcquireLease } from '../sync/runs/run-lease.js';
 import {
   closeOrphanedRuns,
   markInterrupted,
+  interruptLocalRun,
   startLeasedRun,
-  stopLocalRuns,
 } from '../sync/runs/start-sync-run.js';
 import { insertSyncRun } from '../sync/runs/sync-runs.js';
 
@@ -61,9 +61,9 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
       stopped = true;
       clearInterval(timer);
       await ticking;
-      // Runs in flight stop at their next page boundary, as interrupted; what they committed stays
-      // and the next run resumes.
-      await stopLocalRuns();
+      // Its runs in flight stop at their next page boundary, as interrupted; what they committed
+      // stays and the next run resumes.
+      await Promise.allSettled([...running.keys()].map(interruptLocalRun));
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { scrubJsonColumns } from './scrub-json-columns.js';
 
 /**
  * SCIM `password` values stored before Roster dropped them on the way in (a user's attributes as
@@ -13,30 +14,11 @@ const columns = [
 ] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const { table, key, column } of columns) {
-    // Only rows whose text mentions the word are read: the scan stays in the database.
-    const rows = await sql<Record<string, string | null>>`
-      select ${sql.join(key.map((k) => sql.ref(k)))}, ${sql.ref(column)} as value
-      from ${sql.table(table)}
-      where lower(${sql.ref(column)}) like '%password%'`.execute(db);
-    for (const row of rows.rows) {
-      const text = row.value;
-      if (typeof text !== 'string') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        continue;
-      }
-      const scrubbed = JSON.stringify(withoutPasswords(parsed));
-      if (scrubbed === text) continue;
-      const where = sql.join(
-        key.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
-        sql` and `,
-      );
-      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${scrubbed} where ${where}`.execute(db);
-    }
-  }
+  await scrubJsonColumns(
+    db,
+    'password',
+    columns.map((column) => ({ ...column, scrub: withoutPasswords })),
+  );
 }
 
 export async function down(): Promise<void> {

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { scrubJsonColumns, type JsonColumn } from './scrub-json-columns.js';
 
 /**
  * A SCIM User's `groups` is readOnly and computed from the memberships written through /Groups
@@ -14,18 +15,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 /** The core User schema URN in lower case, as names are compared (RFC 7643 §2.1). */
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:user';
 
-interface Column {
-  readonly table: string;
-  readonly key: readonly string[];
-  readonly column: string;
-  /** Which rows are SCIM users' (beside holding the word at all). */
-  readonly scope: RawBuilder<unknown>;
-  readonly scrub: (value: unknown) => unknown;
-}
-
 const ofScimConnection = sql`connection_id in (select id from connections where kind = 'scim')`;
 
-const columns: readonly Column[] = [
+const columns: readonly JsonColumn[] = [
   {
     table: 'directory_users',
     key: ['connection_id', 'id'],
@@ -57,30 +49,7 @@ const columns: readonly Column[] = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const { table, key, column, scope, scrub } of columns) {
-    // Only rows whose text mentions the word are read: the scan stays in the database.
-    const rows = await sql<Record<string, string | null>>`
-      select ${sql.join(key.map((k) => sql.ref(k)))}, ${sql.ref(column)} as value
-      from ${sql.table(table)}
-      where ${scope} and lower(${sql.ref(column)}) like '%groups%'`.execute(db);
-    for (const row of rows.rows) {
-      const text = row.value;
-      if (typeof text !== 'string') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        continue;
-      }
-      const scrubbed = JSON.stringify(scrub(parsed));
-      if (scrubbed === text) continue;
-      const where = sql.join(
-        key.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
-        sql` and `,
-      );
-      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${scrubbed} where ${where}`.execute(db);
-    }
-  }
+  await scrubJsonColumns(db, 'groups', columns);
 }
 
 export async function down(): Promise<void> {

@@ -228,9 +228,16 @@ function abandoned(run: OpenRun, now: Date): boolean {
  * to cancel them, and the next run resumes where they stopped.
  */
 export async function stopLocalRuns(): Promise<void> {
-  const runs = [...inFlight.values()];
-  for (const entry of runs) entry.interrupted = true;
-  await Promise.allSettled(runs.map((entry) => entry.done));
+  const runs = [...inFlight.keys()];
+  await Promise.allSettled(runs.map(interruptLocalRun));
+}
+
+/** Stops one run of this process at its next page, as interrupted (see stopLocalRuns), and waits for it. */
+export async function interruptLocalRun(runId: string): Promise<void> {
+  const entry = inFlight.get(runId);
+  if (entry === undefined) return;
+  entry.interrupted = true;
+  await entry.done;
 }
 
 /** Waits for a run to finish: at once for a run of this process, else by polling its record. */

@@ -30,7 +30,7 @@ export function assertUserValueLimits(
   resource: Record<string, unknown>,
   previous?: Record<string, unknown>,
 ): void {
-  const changed = (name: string) => previous === undefined || resource[name] !== previous[name];
+  const changed = setsNew(resource, previous);
   if (changed('userName')) assertAtMost('userName', resource.userName, SCIM_VALUE_LIMITS.userName);
   if (changed('externalId')) assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
   const before = new Set(emailValues(previous));
@@ -46,10 +46,15 @@ export function assertGroupValueLimits(
   resource: Record<string, unknown>,
   previous?: Record<string, unknown>,
 ): void {
-  const changed = (name: string) => previous === undefined || resource[name] !== previous[name];
+  const changed = setsNew(resource, previous);
   if (changed('displayName'))
     assertAtMost('displayName', resource.displayName, SCIM_VALUE_LIMITS.groupDisplayName);
   if (changed('externalId')) assertAtMost('externalId', resource.externalId, SCIM_VALUE_LIMITS.externalId);
+}
+
+/** Whether the resource sets an attribute to something other than it held before (always, on a create). */
+function setsNew(resource: Record<string, unknown>, previous: Record<string, unknown> | undefined) {
+  return (name: string) => previous === undefined || resource[name] !== previous[name];
 }
 
 function emailValues(resource: Record<string, unknown> | undefined): unknown[] {
