@@ -54,7 +54,11 @@ export class RosterError extends Error {
 }
 
 export const notFound = (what: string) => new RosterError('not_found', `${what} was not found`);
-export const conflict = (message: string, field?: string) =>
-  new RosterError('conflict', message, field === undefined ? {} : { field });
+/** `cause`: the database error behind it, when a unique index refused a write (see unique-violation.ts). */
+export const conflict = (message: string, field?: string, cause?: unknown) =>
+  new RosterError('conflict', message, {
+    ...(field === undefined ? {} : { field }),
+    ...(cause === undefined ? {} : { cause }),
+  });
 export const invalidInput = (message: string, field?: string) =>
   new RosterError('invalid_input', message, field === undefined ? {} : { field });

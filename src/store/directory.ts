@@ -91,10 +91,10 @@ function directoryUserConflict(error: unknown, rows: readonly DirectoryUserRow[]
   const row = rows.length === 1 ? rows[0] : undefined;
   if (/user_name/.test(violatedConstraint(error))) {
     const what = row ? `userName "${row.user_name}" is` : 'A userName in this batch is';
-    return conflict(`${what} already taken`, 'userName');
+    return conflict(`${what} already taken`, 'userName', error);
   }
   const what = row ? `A user with id "${row.id}"` : 'A user id in this batch';
-  return conflict(`${what} already exists`, 'id');
+  return conflict(`${what} already exists`, 'id', error);
 }
 
 export async function saveDirectoryGroup(
@@ -116,9 +116,9 @@ export async function saveDirectoryGroup(
     }
   } catch (error) {
     if (isUniqueViolation(error) && /display_name/.test(violatedConstraint(error))) {
-      throw conflict(`displayName "${row.display_name}" is already taken`, 'displayName');
+      throw conflict(`displayName "${row.display_name}" is already taken`, 'displayName', error);
     }
-    if (isUniqueViolation(error)) throw conflict(`A group with id "${row.id}" already exists`, 'id');
+    if (isUniqueViolation(error)) throw conflict(`A group with id "${row.id}" already exists`, 'id', error);
     throw error;
   }
 }

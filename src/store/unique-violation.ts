@@ -15,3 +15,16 @@ export function violatedConstraint(error: unknown): string {
   const { constraint, message } = error as { constraint?: string; message?: string };
   return constraint ?? message ?? '';
 }
+
+/**
+ * Whether a unique index of the database refused the write behind this error (a RosterError made
+ * from one keeps it as its cause). Roster checks uniqueness before it writes; the index refusing
+ * anyway means a concurrent transaction committed the same value after the check.
+ */
+export function raisedByUniqueIndex(error: unknown): boolean {
+  for (let current = error; typeof current === 'object' && current !== null;) {
+    if (isUniqueViolation(current)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

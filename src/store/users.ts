@@ -111,8 +111,12 @@ export async function insertUsers(db: Executor, rows: readonly NewUserRow[]): Pr
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const [row] = rows;
-    if (rows.length === 1 && row) throw emailTaken(row.email);
-    throw conflict('An email in this batch is already used by another user of this organization', 'emails');
+    if (rows.length === 1 && row) throw emailTaken(row.email, error);
+    throw conflict(
+      'An email in this batch is already used by another user of this organization',
+      'emails',
+      error,
+    );
   }
 }
 
@@ -130,7 +134,7 @@ export async function updateUser(
       .where('id', '=', userId)
       .execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken(String(changes.email ?? ''));
+    if (isUniqueViolation(error)) throw emailTaken(String(changes.email ?? ''), error);
     throw error;
   }
 }
@@ -143,8 +147,12 @@ export async function deleteUser(db: Executor, organizationId: string, userId: s
     .execute();
 }
 
-function emailTaken(email: string) {
-  return conflict(`The email "${email}" is already used by another user of this organization`, 'emails');
+function emailTaken(email: string, cause: unknown) {
+  return conflict(
+    `The email "${email}" is already used by another user of this organization`,
+    'emails',
+    cause,
+  );
 }
 
 export interface UserListOptions {

@@ -69,6 +69,16 @@ export async function projectDirectoryUser(
       findUserByExternalId(trx, organizationId, objectId),
     );
   }
+  const columns = userColumns(decision.fields, decision.status);
+  let taken = user === undefined && (await emailTakenBy(ctx, columns.email_key, undefined));
+  if (taken && objectId) {
+    // Another connection may have brought this person in since this batch looked the object id
+    // up (on PostgreSQL, a transaction that committed meanwhile): the email is then taken by the
+    // very person, to be joined, not refused. Read again, past the prefetch.
+    await prefetch?.flush();
+    user = await findUserByExternalId(trx, organizationId, objectId);
+    taken = user === undefined;
+  }
   const takeOver = user !== undefined && (await isUnowned(ctx, user));
   if (user !== undefined && !takeOver && user.source_connection_id !== connectionId) {
     // Another connection owns the user and decides it (user-ownership.ts): this one links it and
@@ -79,8 +89,7 @@ export async function projectDirectoryUser(
     }
     return;
   }
-  const columns = userColumns(decision.fields, decision.status);
-  const taken = await emailTakenBy(ctx, columns.email_key, user?.id);
+  if (user !== undefined) taken = await emailTakenBy(ctx, columns.email_key, user.id);
   if (taken) {
     const message = `The email "${columns.email}" is already used by another user of this organization`;
     return reject(
@@ -223,7 +232,10 @@ async function asInvalidEmail(ctx: ApplyContext, write: Promise<void>): Promise<
     await write;
   } catch (error) {
     if (!(error instanceof RosterError) || error.code !== 'conflict' || error.field !== 'emails') throw error;
-    throw invalidInput(error.message, emailFieldOf(ctx.policy, ctx.connectorKind));
+    throw new RosterError('invalid_input', error.message, {
+      field: emailFieldOf(ctx.policy, ctx.connectorKind),
+      cause: error,
+    });
   }
 }
 

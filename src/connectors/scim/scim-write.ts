@@ -6,6 +6,7 @@ import { appendAudit, type NewAuditEntry } from '../../store/audit.js';
 import type { Executor } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/events.js';
 import type { Database } from '../../store/schema.js';
+import { raisedByUniqueIndex } from '../../store/unique-violation.js';
 import { applyChangesWithoutEvents } from '../../sync/apply-changes.js';
 import type { Change } from '../../sync/change.js';
 import type { ApplyContext } from '../../sync/context.js';
@@ -35,7 +36,12 @@ export async function runScimWrite<T>(
     try {
       return await runScimWriteOnce(runtime, scim, work);
     } catch (error) {
-      if (attempt >= maxWriteAttempts || !isTransientConflict(error)) throw error;
+      // A unique index refusing what Roster's own checks let through: another transaction
+      // committed the same userName, email or name in between (PostgreSQL; a Graph sync importing
+      // the person Entra is provisioning). Once more, the checks see that row: the same person is
+      // joined by object id, anyone else gets the usual 409 or 400.
+      const again = isTransientConflict(error) || (attempt === 1 && raisedByUniqueIndex(error));
+      if (attempt >= maxWriteAttempts || !again) throw error;
     }
   }
 }

@@ -169,8 +169,7 @@ export async function executeLeasedRun(
           await updateSyncRun(preview ? store.db : trx, run.id, { progress: { ...current }, counts });
         },
         checkpoint: async (trx) => {
-          if (leaseLost)
-            throw new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
+          if (leaseLost) throw leaseLostError();
           // A cancel is asked for in the store; a preview's transaction is not the store's.
           const db = preview ? store.db : (trx ?? store.db);
           if (hooks.interrupted?.()) throw new RunInterrupted();
@@ -223,6 +222,12 @@ export async function executeLeasedRun(
           const result = await store.transaction(async (trx) => {
             const value = await work(trx);
             await appendEvents(trx, run.organizationId, uncommitted.events, isoNow(runtime.clock));
+            // Checked last, inside the page's transaction: a process that stalled mid-page past
+            // its lease finds another run at work when it wakes, and keeps nothing of the page.
+            if (!(await renewLease(trx, run.connectionId, run.id, runtime.clock.now()))) {
+              leaseLost = true;
+              throw leaseLostError();
+            }
             return value;
           });
           mergeOutcome(totals, uncommitted);
@@ -268,13 +273,21 @@ export async function executeLeasedRun(
     errors.push({ message: `${totals.errors.length - maxRunErrors} more errors not shown` });
   const now = isoNow(runtime.clock);
   const announced = await store.transaction(async (trx) => {
-    await updateSyncRun(trx, run.id, {
-      status,
-      finishedAt: now,
-      counts: { ...totals.counts },
-      errors,
-      progress: run.dryRun ? { ...progress, planned } : { ...progress },
-    });
+    const closed = await updateSyncRun(
+      trx,
+      run.id,
+      {
+        status,
+        finishedAt: now,
+        counts: { ...totals.counts },
+        errors,
+        progress: run.dryRun ? { ...progress, planned } : { ...progress },
+      },
+      { onlyOpen: true },
+    );
+    // Closed meanwhile by the process that took the lease over (this one stalled past it): that
+    // record and its sync.failed stand; a run ends once.
+    if (!closed) return false;
     await appendAudit(
       trx,
       run.organizationId,
@@ -302,6 +315,9 @@ export async function executeLeasedRun(
   if (announced) runtime.eventBus.notify(run.organizationId);
   await releaseLease(store.db, run.connectionId, run.id);
 }
+
+const leaseLostError = () =>
+  new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');
 
 /** The error that ended a run, as shown to admins: Graph's code and remedy, never a secret. */
 function describeFailure(error: unknown): RunError {

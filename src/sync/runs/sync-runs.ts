@@ -152,8 +152,9 @@ export async function updateSyncRun(
     errors?: RunError[];
     progress?: Record<string, unknown>;
   },
-): Promise<void> {
-  await db
+  options: { onlyOpen?: boolean } = {},
+): Promise<boolean> {
+  let query = db
     .updateTable('sync_runs')
     .set({
       ...(changes.status === undefined ? {} : { status: changes.status }),
@@ -163,8 +164,11 @@ export async function updateSyncRun(
       ...(changes.errors === undefined ? {} : { errors: JSON.stringify(changes.errors) }),
       ...(changes.progress === undefined ? {} : { progress: JSON.stringify(changes.progress) }),
     })
-    .where('id', '=', runId)
-    .execute();
+    .where('id', '=', runId);
+  // A run another process has closed already (it found this one's process gone) stays closed.
+  if (options.onlyOpen) query = query.where('status', 'in', ['queued', 'running']);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function requestCancel(db: Executor, runId: string): Promise<void> {

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { markInterrupted, startSyncRun, waitForSyncRun } from '../../../src/sync/runs/start-sync-run.js';
+import { engines } from '../../support/engines.js';
+import { connectToEmulator } from '../../support/graph.js';
+import { startTestRoster, type TestRoster } from '../../support/roster.js';
+
+/**
+ * A process that stalls past its sync lease (a paused VM, a starved CPU) finds, when it wakes,
+ * that another process took the connection over and closed its run as interrupted. It must keep
+ * nothing it applies after that, and must not close the run a second time: consumers of the event
+ * log see one end per run.
+ */
+for (const engine of engines) {
+  describe(`a sync run whose lease another process took on ${engine}`, () => {
+    let emulator: Emulator;
+    let roster: TestRoster;
+    let organizationId: string;
+    let connectionId: string;
+
+    before(async () => {
+      emulator = await startEmulator({
+        port: 0,
+        users: 200,
+        groups: 2,
+        seed: 6,
+        pageSizes: { usersDelta: 20 },
+      });
+      roster = await startTestRoster(engine, { ROSTER_SECRET_KEY: '7a'.repeat(32) });
+      ({ organizationId, connectionId } = await connectToEmulator(roster, emulator, 'stalled'));
+    });
+    after(async () => {
+      await roster.close();
+      await emulator.close();
+    });
+
+    test('keeps no page applied after the takeover and ends the run only once', async () => {
+      const { db } = roster.runtime.store;
+      // The second page makes the run wait two seconds (Graph's Retry-After): the stall.
+      emulator.tenant.injectFailures({
+        path: /\/users\/delta\?\$skiptoken=/,
+        status: 429,
+        retryAfterSeconds: 2,
+      });
+      const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' });
+      const storedUsers = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('directory_users')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('connection_id', '=', connectionId)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
+      assert.ok((await storedUsers()) > 0, 'the first page committed');
+
+      // What another process does when it finds the lease expired: takes it, closes the old run.
+      await db
+        .updateTable('sync_leases')
+        .set({
+          run_id: 'run-of-another-process',
+          holder: 'otherhost:1',
+          expires_at: '2999-01-01T00:00:00.000Z',
+        })
+        .where('connection_id', '=', connectionId)
+        .execute();
+      await markInterrupted(roster.runtime, runId);
+      const keptAtTakeover = await storedUsers();
+
+      const finished = await waitForSyncRun(roster.runtime, runId);
+      assert.equal(finished.status, 'failed');
+      assert.deepEqual(
+        finished.errors.map((error) => error.code),
+        ['interrupted'],
+        'the record the taking-over process wrote stands',
+      );
+      assert.equal(await storedUsers(), keptAtTakeover, 'no page applied after the takeover was kept');
+      const ends = await db
+        .selectFrom('events')
+        .select(['type', 'data'])
+        .where('organization_id', '=', organizationId)
+        .where('type', 'in', ['sync.completed', 'sync.failed'])
+        .execute();
+      const endsOfRun = ends.filter(
+        (event) => (JSON.parse(event.data) as { run: { id: string } }).run.id === runId,
+      );
+      assert.equal(endsOfRun.length, 1);
+      // The lease stays with the process that took it.
+      const lease = await db
+        .selectFrom('sync_leases')
+        .select('run_id')
+        .where('connection_id', '=', connectionId)
+        .executeTakeFirst();
+      assert.equal(lease?.run_id, 'run-of-another-process');
+    });
+  });
+}
