@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -61,13 +62,15 @@ export function loadConfig(
 ): RosterConfig {
   const port = parsePort('PORT', overrides.port ?? env.PORT ?? '8080');
   const host = env.HOST ?? '0.0.0.0';
-  const dataDir = path.resolve(overrides.dataDir ?? env.ROSTER_DATA_DIR ?? './data');
   const databaseUrl = parseDatabaseUrl(overrides.databaseUrl ?? env.DATABASE_URL);
   const publicUrl = parsePublicUrl(
     overrides.publicUrl ?? env.ROSTER_PUBLIC_URL ?? `http://localhost:${port === 0 ? 8080 : port}`,
   );
   const logLevel = parseOneOf('LOG_LEVEL', overrides.logLevel ?? env.LOG_LEVEL ?? 'info', logLevels);
   const secretKey = parseSecretKey(env.ROSTER_SECRET_KEY);
+  const dataDir = parseDataDir(overrides.dataDir, env.ROSTER_DATA_DIR, {
+    holds: dataFolderContents(databaseUrl, secretKey),
+  });
   const scimBodyLimitBytes = parsePositiveInt(
     'ROSTER_SCIM_BODY_LIMIT',
     env.ROSTER_SCIM_BODY_LIMIT ?? '1048576',
@@ -130,6 +133,44 @@ function parsePositiveInt(setting: string, raw: string): number {
   return value;
 }
 
+/** What the data folder is for: the SQLite database, else the key file; with both elsewhere, nothing. */
+function dataFolderContents(databaseUrl: string | undefined, secretKey: string | undefined) {
+  if (databaseUrl === undefined) return 'the SQLite database';
+  return secretKey === undefined ? 'the key file' : undefined;
+}
+
+/**
+ * The data folder. Empty is unset, as an empty DATABASE_URL is: "" would resolve to the current
+ * folder and put roster.sqlite there. A file in the way is refused here, naming what was typed
+ * (`--data` or ROSTER_DATA_DIR), rather than when the database opens.
+ */
+function parseDataDir(
+  override: string | undefined,
+  raw: string | undefined,
+  { holds }: { holds: string | undefined },
+): string {
+  const [setting, value] =
+    override !== undefined && override !== ''
+      ? ['--data', override]
+      : ['ROSTER_DATA_DIR', raw === undefined || raw === '' ? './data' : raw];
+  const dataDir = path.resolve(value);
+  if (holds === undefined) return dataDir;
+  let isFolder: boolean | undefined;
+  try {
+    isFolder = fs.statSync(dataDir, { throwIfNoEntry: false })?.isDirectory();
+  } catch (cause) {
+    // ENOTDIR: a file stands where a parent folder should be. Anything else is left to the
+    // database to report when it creates the folder.
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOTDIR') return dataDir;
+    throw new ConfigError(setting, `must be a folder for ${holds}: "${dataDir}" lies under a file`, {
+      cause,
+    });
+  }
+  if (isFolder === false)
+    throw new ConfigError(setting, `must be a folder for ${holds}: "${dataDir}" is a file`);
+  return dataDir;
+}
+
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^postgres(ql)?:\/\//.test(raw)) {
@@ -150,6 +191,14 @@ function parsePublicUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError('ROSTER_PUBLIC_URL', `must use http or https, got "${url.protocol}"`);
+  }
+  // Paths are appended to it (`/scim/v2/…`, `/auth/callback`): a query or fragment would end up
+  // in the middle of every Tenant URL and link, and credentials in it would be shown to customers.
+  if (/[?#]/.test(raw)) {
+    throw new ConfigError('ROSTER_PUBLIC_URL', `must not have a query (?…) or fragment (#…), got "${raw}"`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('ROSTER_PUBLIC_URL', 'must not contain a user name or password');
   }
   return raw.replace(/\/+$/, '');
 }

@@ -15,10 +15,13 @@ describe('roster demo that cannot start', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const demoFolders = () => fs.readdirSync(tmp).filter((name) => name.startsWith('roster-demo-'));
 
-  test('quotes the port it was given when that is not a port', async () => {
+  test('quotes the port it was given when that is not a port, naming --port or PORT', async () => {
     const result = await roster(['demo', '--port', 'abc'], { TMPDIR: tmp, LOG_LEVEL: 'silent' });
     assert.equal(result.code, 2, result.stderr);
-    assert.equal(result.stderr.trim(), 'roster: PORT must be a port number from 0 to 65535, got "abc"');
+    assert.equal(result.stderr.trim(), 'roster: --port must be a port number from 0 to 65535, got "abc"');
+    const fromEnv = await roster(['demo'], { TMPDIR: tmp, LOG_LEVEL: 'silent', PORT: 'abc' });
+    assert.equal(fromEnv.code, 2, fromEnv.stderr);
+    assert.equal(fromEnv.stderr.trim(), 'roster: PORT must be a port number from 0 to 65535, got "abc"');
     assert.deepEqual(demoFolders(), []);
   });
 

@@ -9,6 +9,7 @@ import { createLogger } from '../../logger.js';
 import { openRuntime } from '../../runtime.js';
 import { createSignInLink } from '../../sso/sign-in-links.js';
 import { startDemoEmulator, setUpDemoOrganization } from './demo-tenant.js';
+import { emulatorMaximums, wholeOption } from './emulator.js';
 
 /**
  * `roster demo`: Roster on SQLite beside an emulated Entra tenant, an organization connected both
@@ -43,8 +44,19 @@ export function registerDemoCommand(program: Command): void {
     .option('--json', 'print one JSON line with the URLs, then serve')
     .action(async (options: DemoOptions, command: Command) => {
       const globals = command.optsWithGlobals<{ data?: string }>();
-      const keep = globals.data !== undefined;
-      const requestedPort = parsePort('PORT', options.port);
+      // An empty --data is no folder, as an empty ROSTER_DATA_DIR is none: it would keep the demo
+      // in the current folder.
+      const keep = globals.data !== undefined && globals.data !== '';
+      // The port comes from PORT unless --port was typed; the message names the one that was.
+      const portSetting = command.getOptionValueSource('port') === 'cli' ? '--port' : 'PORT';
+      const requestedPort = parsePort(portSetting, options.port);
+      // Checked before anything is started, so a typo leaves nothing behind to clean up.
+      const tenant = {
+        emulatorPort: wholeOption('--emulator-port', options.emulatorPort, emulatorMaximums.port),
+        users: wholeOption('--users', options.users, emulatorMaximums.users),
+        groups: wholeOption('--groups', options.groups, emulatorMaximums.groups),
+        seed: wholeOption('--seed', options.seed, emulatorMaximums.seed),
+      };
       const port = requestedPort === 0 ? await freePort() : requestedPort;
       const publicUrl = `http://127.0.0.1:${port}`;
       // Undone in reverse when the demo stops, and as far as it got when it fails to start: a demo
@@ -70,13 +82,7 @@ export function registerDemoCommand(program: Command): void {
           },
           { port, dataDir },
         );
-        const started = await startDemoEmulator({
-          publicUrl,
-          emulatorPort: Number(options.emulatorPort),
-          users: Number(options.users),
-          groups: Number(options.groups),
-          seed: Number(options.seed),
-        });
+        const started = await startDemoEmulator({ publicUrl, ...tenant });
         undo.push(() => started.emulator.close());
         const runtime = await openRuntime(config, {
           logger: createLogger(config.logLevel, process.stderr),

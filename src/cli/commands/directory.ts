@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
+import type { UserStatus } from '../../domain/source-user.js';
 import { toGroupView, toUserView, type GroupView, type UserView } from '../../domain/views.js';
+import { invalidInput } from '../../errors.js';
 import { listGroups } from '../../store/groups.js';
 import { getOrganization } from '../../store/organizations.js';
 import { groupsOfUsers, listUsers } from '../../store/users.js';
 import { printJson, printTable, withRuntime } from '../context.js';
 
 const pageSize = 1000;
+const userStatuses: readonly UserStatus[] = ['active', 'inactive', 'pending'];
 
 export function registerDirectoryCommands(program: Command): void {
   program
@@ -22,6 +25,7 @@ export function registerDirectoryCommands(program: Command): void {
         options: { status?: string; search?: string; json?: boolean },
         command: Command,
       ) => {
+        checkStatus(options.status);
         const users = await withRuntime(command, async (runtime) => {
           const organization = await getOrganization(runtime.store.db, org);
           const all: UserView[] = [];
@@ -78,4 +82,10 @@ export function registerDirectoryCommands(program: Command): void {
           'id',
         ]);
     });
+}
+
+/** A misspelt status would list no one, as if the organization had no such users: refused, as the API does. */
+function checkStatus(status: string | undefined): void {
+  if (status !== undefined && !(userStatuses as readonly string[]).includes(status))
+    throw invalidInput(`--status must be one of: ${userStatuses.join(', ')}`, 'status');
 }

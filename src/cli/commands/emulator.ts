@@ -25,10 +25,10 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--json', 'print the settings as one JSON line')
     .action(async (options: EmulatorOptions) => {
       const emulator = await startEmulator({
-        port: whole(options.port, 'port'),
-        users: whole(options.users, 'users'),
-        groups: whole(options.groups, 'groups'),
-        seed: whole(options.seed, 'seed'),
+        port: wholeOption('--port', options.port, emulatorMaximums.port),
+        users: wholeOption('--users', options.users, emulatorMaximums.users),
+        groups: wholeOption('--groups', options.groups, emulatorMaximums.groups),
+        seed: wholeOption('--seed', options.seed, emulatorMaximums.seed),
       });
       const client = emulator.clients[0];
       const settings = {
@@ -58,8 +58,23 @@ export function registerEmulatorCommand(program: Command): void {
     });
 }
 
-function whole(raw: string, field: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw invalidInput(`--${field} must be a whole number`, field);
+/**
+ * The largest values `startEmulator` takes (src/emulator/options.ts). Checked here first, so a
+ * flag out of range is bad input naming the flag, not a TypeError naming `options.port`.
+ */
+export const emulatorMaximums = {
+  port: 65535,
+  users: 10_000_000,
+  groups: 1_000_000,
+  seed: Number.MAX_SAFE_INTEGER,
+} as const;
+
+/** A count, port or seed flag: decimal digits from 0 to `max` (Number() would read "0x10" and "1e3"). */
+export function wholeOption(flag: string, raw: string, max: number): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? '0 or more' : `from 0 to ${max}`;
+    throw invalidInput(`${flag} must be a whole number ${range}, got "${raw}"`, flag.slice(2));
+  }
   return value;
 }

@@ -42,9 +42,7 @@ export function registerGraphCommands(program: Command): void {
     .option('--name <name>', 'connection name')
     .option('--json', 'print JSON')
     .action(async (org: string, options: ConnectOptions, command: Command) => {
-      const clientSecret = options.clientSecret ?? process.env.ROSTER_GRAPH_CLIENT_SECRET;
-      const certificatePem =
-        options.certificateFile === undefined ? undefined : readPem(options.certificateFile);
+      const { clientSecret, certificatePem } = credentialOf(options);
       const created = await withRuntime(command, (runtime) =>
         createGraphConnection(
           runtime,
@@ -53,7 +51,7 @@ export function registerGraphCommands(program: Command): void {
             name: options.name,
             tenantId: options.tenantId,
             clientId: options.clientId,
-            clientSecret: certificatePem === undefined ? clientSecret : undefined,
+            clientSecret,
             certificatePem,
             secretExpiresAt: options.secretExpires,
             cloud: options.cloud,
@@ -101,12 +99,7 @@ export function registerGraphCommands(program: Command): void {
         options: { clientSecret?: string; certificateFile?: string; secretExpires?: string; json?: boolean },
         command: Command,
       ) => {
-        const certificatePem =
-          options.certificateFile === undefined ? undefined : readPem(options.certificateFile);
-        const clientSecret =
-          certificatePem === undefined
-            ? (options.clientSecret ?? process.env.ROSTER_GRAPH_CLIENT_SECRET)
-            : undefined;
+        const { clientSecret, certificatePem } = credentialOf(options);
         const updated = await withRuntime(command, (runtime) =>
           rotateGraphCredential(
             runtime,
@@ -151,6 +144,26 @@ export function registerGraphCommands(program: Command): void {
           ['displayName', 'id', 'description'],
         );
     });
+}
+
+/**
+ * The one credential the flags give. Both flags at once are refused, as neither is: keeping one
+ * would drop the other without a word. ROSTER_GRAPH_CLIENT_SECRET is only a fallback for
+ * --client-secret, so a certificate file given beside it wins.
+ */
+function credentialOf(options: { clientSecret?: string; certificateFile?: string }): {
+  clientSecret: string | undefined;
+  certificatePem: string | undefined;
+} {
+  if (options.clientSecret !== undefined && options.certificateFile !== undefined) {
+    throw invalidInput('Give exactly one credential: a client secret or a certificate file', 'clientSecret');
+  }
+  if (options.certificateFile !== undefined)
+    return { clientSecret: undefined, certificatePem: readPem(options.certificateFile) };
+  return {
+    clientSecret: options.clientSecret ?? process.env.ROSTER_GRAPH_CLIENT_SECRET,
+    certificatePem: undefined,
+  };
 }
 
 function readPem(file: string): string {

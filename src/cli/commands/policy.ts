@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { invalidInput } from '../../errors.js';
 import type { Actor } from '../../store/audit.js';
 import { listEnrollmentEmails } from '../../store/enrollment.js';
@@ -54,13 +54,18 @@ export function registerPolicyCommands(program: Command): void {
     .command('set <connectionId>')
     .description('Validate and set the policy from a JSON file (or - for stdin); audited')
     .requiredOption('--file <path>', 'policy JSON file, or - to read stdin')
-    .option('--dry-run', 'store nothing; report what the policy would change on the users already synced')
+    // A dry run stores nothing and an apply needs the policy stored: asked together, neither
+    // answer would be the one wanted, so the pair is refused rather than one of them dropped.
+    .addOption(
+      new Option(
+        '--dry-run',
+        'store nothing; report what the policy would change on the users already synced',
+      ).conflicts('apply'),
+    )
     .option('--apply', 'after setting it, apply the policy to the users already synced')
     .option('--json', 'print JSON')
     .action(async (connectionId: string, options: SetOptions, command: Command) => {
-      const json = parseJson(
-        options.file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(options.file, 'utf8'),
-      );
+      const json = parseJson(readPolicyFile(options.file));
       if (options.dryRun) {
         const outcome = await withRuntime(command, (runtime) => previewPolicy(runtime, connectionId, json));
         printOutcome(outcome, options.json);
@@ -105,7 +110,7 @@ export function registerPolicyCommands(program: Command): void {
     .description('Set the organization\'s maximum user count ("none" removes it)')
     .option('--json', 'print JSON')
     .action(async (org: string, limit: string, options: { json?: boolean }, command: Command) => {
-      const seatLimit = limit === 'none' ? null : Number(limit);
+      const seatLimit = parseSeatLimit(limit);
       const settings = await withRuntime(command, async (runtime) => {
         const organization = await getOrganization(runtime.store.db, org);
         return setOrganizationSeatLimit(runtime, organization.id, seatLimit, cliActor);
@@ -270,6 +275,31 @@ function printOutcome(outcome: Outcome, json: boolean | undefined): void {
   for (const error of outcome.errors)
     process.stdout.write(`error ${error.objectId} ${error.field ?? ''}: ${error.message}\n`);
   for (const note of outcome.notes) process.stdout.write(`note: ${note}\n`);
+}
+
+/** The policy file's text (stdin for `-`); a missing file or a folder is bad input, not a crash. */
+function readPolicyFile(file: string): string {
+  try {
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (cause) {
+    throw invalidInput(`The policy file could not be read: ${(cause as Error).message}`, 'file');
+  }
+}
+
+/**
+ * The seat limit as typed: decimal digits, or `none` to remove it. Number() would read "" and " "
+ * as 0 (blocking every new user), "0x10" as 16 and "1e3" as 1000, so only digits are taken.
+ */
+function parseSeatLimit(raw: string): number | null {
+  if (raw === 'none') return null;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw invalidInput(
+      `seat limit must be a whole number of users (0 or more), or none for no limit; got "${raw}"`,
+      'limit',
+    );
+  }
+  return value;
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { PullProgress } from '../../connectors/graph/pull-session.js';
+import { invalidInput } from '../../errors.js';
 import { cancelSyncRun, listSyncRuns, startSyncRun, waitForSyncRun } from '../../sync/runs/start-sync-run.js';
 import { toRunSummary } from '../../sync/runs/sync-runs.js';
 import { printJson, printTable, withRuntime } from '../context.js';
@@ -58,9 +59,8 @@ export function registerSyncCommands(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print JSON')
     .action(async (connectionId: string, options: { limit: string; json?: boolean }, command: Command) => {
-      const runs = await withRuntime(command, (runtime) =>
-        listSyncRuns(runtime, connectionId, { limit: Number(options.limit) || 20 }),
-      );
+      const limit = parseLimit(options.limit);
+      const runs = await withRuntime(command, (runtime) => listSyncRuns(runtime, connectionId, { limit }));
       if (options.json) {
         printJson(runs);
         return;
@@ -86,6 +86,16 @@ export function registerSyncCommands(program: Command): void {
         ],
       );
     });
+}
+
+/**
+ * `--limit` as `roster events` takes it. It reaches the query as its LIMIT: -1 meant "all" on
+ * SQLite and a database error on PostgreSQL, and a fraction failed on both.
+ */
+function parseLimit(raw: string): number {
+  const limit = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw invalidInput('--limit must be 1–10000');
+  return limit;
 }
 
 function showWaiting(heldBy: string): void {
