@@ -73,21 +73,42 @@ export async function platformUsersReachingViaOthers(
   const kept = new Set<string>();
   for (const connectionId of otherConnections) {
     for (const chunk of chunks(userIds)) {
-      const rows = await db
-        .selectFrom('directory_groups as g')
-        .innerJoin('directory_memberships as m', (join) =>
-          join.onRef('m.connection_id', '=', 'g.connection_id').onRef('m.group_id', '=', 'g.id'),
-        )
-        .innerJoin('directory_users as u', (join) =>
-          join.onRef('u.connection_id', '=', 'm.connection_id').onRef('u.id', '=', 'm.member_id'),
-        )
-        .select('u.user_id')
-        .where('g.connection_id', '=', connectionId)
-        .where('g.group_id', '=', platformGroupId)
-        .where('u.user_id', 'in', chunk)
-        .execute();
+      const rows = await reachingViaConnection(db, connectionId, platformGroupId, chunk).execute();
       for (const row of rows) if (row.user_id !== null) kept.add(row.user_id);
     }
   }
   return kept;
+}
+
+/**
+ * Read from the users asked about: their directory rows, then only their memberships. Joined from
+ * the group side, SQLite's planner walked every membership of the other connection (half a
+ * million for a large tenant pulled from Graph) to remove one member from a small SCIM group. The
+ * connection is named only inside the subquery, so that the outer query takes the index on
+ * `user_id` rather than the one that begins with `connection_id`.
+ */
+export function reachingViaConnection(
+  db: Executor,
+  connectionId: string,
+  platformGroupId: string,
+  userIds: readonly string[],
+) {
+  return db
+    .selectFrom('directory_users as u')
+    .select('u.user_id')
+    .where('u.user_id', 'in', userIds)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('directory_memberships as m')
+          .innerJoin('directory_groups as g', (join) =>
+            join.onRef('g.connection_id', '=', 'm.connection_id').onRef('g.id', '=', 'm.group_id'),
+          )
+          .select('m.group_id')
+          .where('m.connection_id', '=', connectionId)
+          .whereRef('m.connection_id', '=', 'u.connection_id')
+          .whereRef('m.member_id', '=', 'u.id')
+          .where('g.group_id', '=', platformGroupId),
+      ),
+    );
 }
