@@ -9,13 +9,15 @@ import {
   startLeasedRun,
 } from '../sync/runs/start-sync-run.js';
 import { insertSyncRun } from '../sync/runs/sync-runs.js';
+import { announceExpiringSecrets } from './secret-expiry-check.js';
 
 /**
  * Runs each Graph connection on its interval while `roster serve` runs. Every process ticks; the
  * connection's lease row decides which one runs a due sync, so several processes sharing one
  * PostgreSQL never run a connection twice, and on SQLite the one process simply always wins.
  * Due-ness is read again after the lease is taken, so a run another process just finished is seen.
- * A connection that never ran is first due one interval after it was made.
+ * A connection that never ran is first due one interval after it was made. Expiring credentials
+ * are announced here too, about once a day, also for connections that never sync.
  */
 export interface Scheduler {
   stop(): Promise<void>;
@@ -29,6 +31,7 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
   const running = new Map<string, Promise<void>>();
   let stopped = false;
   let ticking: Promise<void> = Promise.resolve();
+  const secretsCheckedAt = new Map<string, number>();
   const tick = async () => {
     try {
       // Runs whose process died (a killed `roster sync`, a crashed server) are closed first.
@@ -49,6 +52,12 @@ export function startScheduler(runtime: Runtime, options: SchedulerOptions = {})
       }
     } catch (error) {
       runtime.logger.error({ err: error }, 'The sync scheduler could not check connections');
+    }
+    if (stopped) return;
+    try {
+      await announceExpiringSecrets(runtime, secretsCheckedAt);
+    } catch (error) {
+      runtime.logger.error({ err: error }, 'The scheduler could not check Graph credentials for expiry');
     }
   };
   const timer = setInterval(() => {

@@ -116,7 +116,10 @@ export function buildOpenApiDocument(
           type: 'apiKey',
           in: 'cookie',
           name: 'roster_session',
-          description: 'The admin portal session',
+          description:
+            'The admin portal session. The cookie is `roster_session` when the public URL is http, ' +
+            '`__Host-roster_session` when it is https; changes also send the `x-csrf-token` header, ' +
+            'equal to the `roster_csrf` (or `__Host-roster_csrf`) cookie',
         },
       },
     },
