@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteAdapter,
+  sql,
+  type Expression,
+  type RawBuilder,
+  type SqlBool,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { ConfigError } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -180,6 +191,55 @@ export function configureSqlite(sqlite: SQLite.Database): void {
   // recently instead of going back to the file for each. Measured on the 100,000-user pull: 32 MiB
   // 59–65 s, 48 MiB 52 s, 64 MiB 51 s; each 16 MiB costs as much in peak RSS (issue 3 allows 300).
   sqlite.pragma('cache_size = -49152');
+  registerUnicodeLower(sqlite);
+}
+
+/**
+ * SQLite's `lower` folds ASCII letters only, so a search for "Ångström" missed "ÅNGSTRÖM" (and
+ * "ångström" missed "Ångström"), while PostgreSQL's `lower` folds every letter. Searches call this
+ * function instead, JavaScript's `toLowerCase` (Unicode's default case mapping, the same on every
+ * machine: deterministic). It has its own name: indexes and queries may rely on the built-in `lower`.
+ */
+const sqliteUnicodeLower = 'roster_unicode_lower';
+
+function registerUnicodeLower(sqlite: SQLite.Database): void {
+  sqlite.function(sqliteUnicodeLower, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+}
+
+/**
+ * `value` in lower case, every letter (not only ASCII) on both engines: Roster's own function on
+ * SQLite, `lower` on PostgreSQL (which folds by the database's LC_CTYPE; a database created with
+ * the C locale folds ASCII only).
+ */
+export function unicodeLower(db: Executor, value: Expression<string | null>): RawBuilder<string> {
+  // The store's `engine` does not reach store functions, which take only an executor; Kysely's
+  // adapter tells the dialects apart on any executor, a transaction's included.
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  return sqlite ? sql<string>`${sql.raw(sqliteUnicodeLower)}(${value})` : sql<string>`lower(${value})`;
+}
+
+/**
+ * `value` contains `search`, whatever the case of its letters (see `unicodeLower`), for the
+ * searches of list pages.
+ */
+export function containsText(
+  db: Executor,
+  value: Expression<string | null>,
+  search: string,
+): RawBuilder<SqlBool> {
+  return lowerCaseContains(unicodeLower(db, value), search);
+}
+
+/**
+ * `value`, already in lower case (a key column such as `email_key`), contains `search`. `%` and `_`
+ * in the search are themselves, not wildcards; the escape character is spelt out because SQLite has
+ * none unless told (PostgreSQL's default is the backslash).
+ */
+export function lowerCaseContains(value: Expression<string | null>, search: string): RawBuilder<SqlBool> {
+  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`${value} like ${pattern} escape '\\'`;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { DirectoryGroupFacts } from '../domain/policy/policy.js';
-import type { Executor } from './database.js';
+import { unicodeLower, type Executor } from './database.js';
 import { chunks } from './statement-shapes.js';
 
 /**
@@ -162,7 +161,7 @@ export async function findGroupByName(
     .selectFrom('groups')
     .select('id')
     .where('organization_id', '=', organizationId)
-    .where(sql<string>`lower(display_name)`, '=', name.toLowerCase())
+    .where((eb) => eb(unicodeLower(db, eb.ref('display_name')), '=', name.toLowerCase()))
     .orderBy('created_at')
     .executeTakeFirst();
 }

@@ -242,9 +242,10 @@ export async function directoryGroupIdsOfMember(
 }
 
 /**
- * The names of a connection's stored directory groups, by id (the ids a policy names), so the
- * portal shows "Roster Admins" for a SCIM resource id or a Graph object id alike. Ids not stored
- * are left out.
+ * The names of a connection's stored directory groups, by the ids a policy names them by: the
+ * group's id in the connection (a SCIM resource id, a Graph object id) or its Entra object id (SCIM
+ * `externalId`; docs/policy.md), so the portal shows "Roster Admins" for either. Each group found
+ * answers with the id it was asked by, so the caller can map it back; ids not stored are left out.
  */
 export async function directoryGroupNamesByIds(
   db: Executor,
@@ -253,14 +254,22 @@ export async function directoryGroupNamesByIds(
 ): Promise<{ id: string; display_name: string }[]> {
   const result: { id: string; display_name: string }[] = [];
   for (const batch of chunks([...new Set(ids)])) {
-    result.push(
-      ...(await db
-        .selectFrom('directory_groups')
-        .select(['id', 'display_name'])
-        .where('connection_id', '=', connectionId)
-        .where('id', 'in', batch)
-        .execute()),
-    );
+    const byId = new Map<string, string>();
+    const byExternalId = new Map<string, string>();
+    const query = db
+      .selectFrom('directory_groups')
+      .select(['id', 'external_id', 'display_name'])
+      .where('connection_id', '=', connectionId);
+    // Two lookups, each on its own index, rather than one `or` the planner may walk the table for.
+    for (const row of await query.where('id', 'in', batch).execute()) byId.set(row.id, row.display_name);
+    for (const row of await query.where('external_id', 'in', batch).execute())
+      if (row.external_id !== null && !byExternalId.has(row.external_id))
+        byExternalId.set(row.external_id, row.display_name);
+    for (const id of batch) {
+      // The connection's own id wins should it also be another group's Entra object id.
+      const name = byId.get(id) ?? byExternalId.get(id);
+      if (name !== undefined) result.push({ id, display_name: name });
+    }
   }
   return result;
 }

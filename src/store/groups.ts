@@ -1,4 +1,4 @@
-import type { Executor } from './database.js';
+import { containsText, type Executor } from './database.js';
 import type { GroupRow } from './schema.js';
 import { chunks, statementBatches } from './statement-shapes.js';
 
@@ -152,7 +152,9 @@ export async function listGroups(
   options: { search?: string | undefined; after?: string | undefined; limit: number },
 ): Promise<GroupRow[]> {
   let query = db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId);
-  if (options.search) query = query.where('display_name', 'like', `%${options.search}%`);
+  // Case-insensitive on both engines (PostgreSQL's LIKE is not), `%` and `_` taken as typed.
+  const search = options.search;
+  if (search) query = query.where((eb) => containsText(db, eb.ref('display_name'), search));
   if (options.after) query = query.where('id', '>', options.after);
   return query.orderBy('id').limit(options.limit).execute();
 }

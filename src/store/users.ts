@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { conflict } from '../errors.js';
-import type { Executor } from './database.js';
+import { containsText, lowerCaseContains, type Executor } from './database.js';
 import type { NewUserRow, UserRow, UserUpdate } from './schema.js';
 import { chunks, statementBatches } from './statement-shapes.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -175,12 +175,14 @@ export async function listUsers(
   if (options.source) query = query.where('source', '=', options.source as UserRow['source']);
   if (options.connectionId) query = query.where('source_connection_id', '=', options.connectionId);
   if (options.search) {
-    const pattern = `%${options.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Case-insensitive for every letter on both engines ("ångström" finds "ÅNGSTRÖM"); the email
+    // key is stored in lower case already.
+    const search = options.search;
     query = query.where((eb) =>
       eb.or([
-        eb('email_key', 'like', pattern),
-        eb(sql<string>`lower(display_name)`, 'like', pattern),
-        eb(sql<string>`lower(given_name || ' ' || family_name)`, 'like', pattern),
+        lowerCaseContains(eb.ref('email_key'), search),
+        containsText(db, eb.ref('display_name'), search),
+        containsText(db, sql<string>`given_name || ' ' || family_name`, search),
       ]),
     );
   }

@@ -89,6 +89,34 @@ for (const engine of engines) {
       assert.deepEqual(await platformMembers(bench, 'Europe'), ['u1@acme.test']);
     });
 
+    test('a mapping that creates a group by name finds an existing one whatever the case of its letters, accented too', async () => {
+      const bench = await policyBench(store);
+      await insertGroup(store.db, {
+        id: 'pg-comite',
+        organization_id: bench.organizationId,
+        display_name: 'Comité Éthique',
+        source: 'local',
+        source_connection_id: null,
+        external_id: null,
+        created_at: now,
+        updated_at: now,
+      });
+      const policy = {
+        groups: {
+          mappings: [{ directoryGroup: { name: 'SG-Ethics' }, platformGroup: { create: 'COMITÉ ÉTHIQUE' } }],
+        },
+      };
+      const { outcome } = await bench.apply(
+        [scimUser('u1'), group('e', 'SG-Ethics'), addMembers('e', 'u1')],
+        {
+          policy,
+        },
+      );
+      assert.equal(outcome.counts.groupsCreated, 0);
+      assert.deepEqual(await groupNames(bench.organizationId), ['Comité Éthique']);
+      assert.deepEqual(await platformMembers(bench, 'Comité Éthique'), ['u1@acme.test']);
+    });
+
     test('a group a mapping created belongs to the platform: it keeps its name once the mapping is gone', async () => {
       const bench = await policyBench(store);
       const policy = {
