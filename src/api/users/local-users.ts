@@ -15,7 +15,7 @@ import { findUser, insertUser, updateUser } from '../../store/users.js';
 import type { ApplyContext } from '../../sync/context.js';
 import { Outcome, type SeatCheck } from '../../sync/outcome.js';
 import { SeatLimitError, checkSeatLimit } from '../../sync/seat-guard.js';
-import { deletePlatformUser } from '../../sync/user-effects.js';
+import { deletePlatformUser, revokeCredentials } from '../../sync/user-effects.js';
 
 /**
  * Admin changes to users through the API: create local users, edit them, deactivate,
@@ -158,7 +158,14 @@ export async function setUserStatus(
     }
     const view = toUserView({ ...user.row, ...changes });
     const type = status === 'inactive' ? 'user.deactivated' : 'user.reactivated';
-    return { view, events: [{ type, data: { user: view } }], action: type, before };
+    const events: NewEvent[] = [{ type, data: { user: view } }];
+    if (status === 'inactive') {
+      // As for a synced user (afterStatusChange): a deactivated user keeps no credential.
+      const outcome = new Outcome();
+      await revokeCredentials(adminChangeContext(trx, organizationId, now), userId, 'deactivated', outcome);
+      events.push(...outcome.events);
+    }
+    return { view, events, action: type, before };
   });
 }
 
@@ -232,7 +239,7 @@ async function commitUserChange(
   organizationId: string,
   actor: Actor,
   now: string,
-  work: (trx: Executor) => Promise<UserChange>,
+  work: (trx: Transaction<Database>) => Promise<UserChange>,
 ): Promise<UserView> {
   const change = await runtime.store.transaction(async (trx) => {
     const result = await work(trx);
