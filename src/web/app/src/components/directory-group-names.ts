@@ -10,9 +10,10 @@ import type { GroupNames } from './directory-group-picker';
 /**
  * Names for the directory groups a policy names by id (mappings, role rules, scope groups), so a
  * page opened later reads "Roster Admins", not "group 19cc25e3…". The ids are the directory's own:
- * a SCIM resource id (what Entra pushed) or a Graph object id. They are found
+ * a SCIM resource id (what Entra pushed), the Entra object id a SCIM group carries as externalId, or
+ * a Graph object id. They are found
  *
- * 1. among the connection's stored directory groups, by id (`…/directory-groups?ids=`): every
+ * 1. among the connection's stored directory groups, by either id (`…/directory-groups?ids=`): every
  *    group Entra has pushed, or a Graph sync has read;
  * 2. on Graph, before the first sync stores any, through the tenant's group search, asked for the
  *    names the policy itself suggests: a mapping's platform group is named after its directory
