@@ -1,5 +1,5 @@
 import { isoNow } from '../clock.js';
-import { notFound, invalidInput } from '../errors.js';
+import { conflict, invalidInput, notFound } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { appendAudit, type Actor } from '../store/audit.js';
 import { issueCredential, listCredentials, toCredential, type Credential } from '../store/credentials.js';
@@ -26,6 +26,11 @@ export async function issueUserCredential(
   const credential = await runtime.store.transaction(async (trx) => {
     const user = await findUser(trx, organizationId, userId);
     if (!user) throw notFound(`User "${userId}"`);
+    // Read in the transaction that issues: a deactivation (which revokes every credential) that
+    // committed a moment ago is seen, and no credential is left on an inactive user.
+    if (user.status !== 'active') {
+      throw conflict(`User "${userId}" is ${user.status}: credentials are issued to active users only`);
+    }
     const issued = await issueCredential(trx, { organizationId, userId, connectionId: null, type, now });
     await appendEvents(
       trx,

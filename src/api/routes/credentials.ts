@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { resolvePolicy } from '../../domain/policy/policy.js';
-import { conflict, invalidInput, notFound } from '../../errors.js';
+import { invalidInput, notFound } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { listConnections } from '../../store/connections.js';
 import { listCredentials } from '../../store/credentials.js';
@@ -142,10 +142,9 @@ export function registerCredentialRoutes(app: FastifyInstance, runtime: Runtime)
 }
 
 /**
- * An admin issues what the sync would: a type some connection's policy names, to an active user
- * (the sync gives a blocked user nothing and revokes everything on deactivation, so a credential
- * on an inactive user would be one nobody revokes). Checked before `issueUserCredential`'s own
- * transaction, which does not take these rules: a deactivation committing in between is not seen.
+ * An admin issues what the sync would: a type some connection's policy names. That the user is
+ * active (the sync gives a blocked user nothing and revokes everything on deactivation) is checked
+ * by `issueUserCredential`, in the transaction that issues.
  */
 async function assertIssuable(
   db: Executor,
@@ -162,9 +161,6 @@ async function assertIssuable(
         `newUsers.credentials): ${chosen.length === 0 ? 'none is set' : chosen.join(', ')}`,
       'type',
     );
-  }
-  if (user.status !== 'active') {
-    throw conflict(`User "${userId}" is ${user.status}: credentials are issued to active users only`);
   }
 }
 
