@@ -1,4 +1,4 @@
-import { del, get, orgPath, post, type Query } from './client';
+import { del, get, orgPath, patch, post, type Query } from './client';
 import type { Page } from './people';
 
 /** Audit log and webhooks, as the REST API shows them. */
@@ -20,7 +20,11 @@ export interface WebhookEndpoint {
   description: string;
   eventTypes: string[];
   status: 'enabled' | 'disabled';
+  /** Why and since when it is disabled: by an admin, or by Roster after every delivery failed. */
   disabledReason: string | null;
+  disabledAt: string | null;
+  /** The first failure of the current run of failures; null once a delivery succeeds. */
+  failingSince: string | null;
   consecutiveFailures: number;
   createdAt: string;
 }
@@ -41,6 +45,13 @@ export const listAudit = (query: Query) => get<Page<AuditEntry>>(orgPath('/audit
 export const listWebhooks = () => get<Page<WebhookEndpoint>>(orgPath('/webhooks'));
 export const createWebhook = (body: { url: string; eventTypes?: string[] }) =>
   post<{ endpoint: WebhookEndpoint; secret: string }>(orgPath('/webhooks'), body);
+export const setWebhookStatus = (id: string, status: WebhookEndpoint['status']) =>
+  patch<WebhookEndpoint>(orgPath(`/webhooks/${encodeURIComponent(id)}`), { status });
+/** A new signing secret, in this answer only; Roster signs with it from the next attempt. */
+export const rotateWebhookSecret = (id: string) =>
+  post<{ endpoint: WebhookEndpoint; secret: string }>(
+    orgPath(`/webhooks/${encodeURIComponent(id)}/rotate-secret`),
+  );
 export const deleteWebhook = (id: string) => del<unknown>(orgPath(`/webhooks/${encodeURIComponent(id)}`));
 export const listDeliveries = (id: string, query: Query = {}) =>
   get<Page<WebhookDelivery>>(orgPath(`/webhooks/${encodeURIComponent(id)}/deliveries`), query);

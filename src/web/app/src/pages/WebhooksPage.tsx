@@ -7,10 +7,14 @@ import {
   redeliver,
   type WebhookEndpoint,
 } from '../api/activity';
-import { Badge, CopyField, ErrorNotice, Field, Loading, formatTime } from '../components/ui';
+import { Badge, CopyField, ErrorNotice, Field, Loading, ReadOnlyNotice, formatTime } from '../components/ui';
+import { EndpointControls, EndpointState } from '../components/webhook-endpoint-controls';
 import { useAction, useAsync, useSession } from '../hooks';
 
-/** Webhook endpoints, their recent deliveries, and redelivery of one. */
+/**
+ * Webhook endpoints: their state (disabled, since when and why), enabling and disabling, secret
+ * rotation, their recent deliveries and redelivery of one.
+ */
 export function WebhooksPage() {
   const { session } = useSession();
   const endpoints = useAsync(listWebhooks, []);
@@ -41,6 +45,7 @@ export function WebhooksPage() {
   return (
     <section>
       <h1>Webhooks</h1>
+      {!session.canChange && <ReadOnlyNotice role={session.role} />}
       <ErrorNotice error={endpoints.error} onRetry={endpoints.reload} />
       <ErrorNotice error={remove.error} />
       {!endpoints.data && !endpoints.error && <Loading />}
@@ -49,6 +54,7 @@ export function WebhooksPage() {
           key={endpoint.id}
           endpoint={endpoint}
           canChange={session.canChange}
+          onChange={endpoints.reload}
           onDelete={() => void remove.run(endpoint.id)}
         />
       ))}
@@ -81,7 +87,12 @@ export function WebhooksPage() {
   );
 }
 
-function Endpoint(props: { endpoint: WebhookEndpoint; canChange: boolean; onDelete: () => void }) {
+function Endpoint(props: {
+  endpoint: WebhookEndpoint;
+  canChange: boolean;
+  onChange: () => void;
+  onDelete: () => void;
+}) {
   const e = props.endpoint;
   const deliveries = useAsync(() => listDeliveries(e.id, { limit: 10 }), [e.id]);
   const again = useAction(async (deliveryId: string) => {
@@ -91,11 +102,9 @@ function Endpoint(props: { endpoint: WebhookEndpoint; canChange: boolean; onDele
   return (
     <article className="card">
       <h2 className="mono">{e.url}</h2>
-      <p>
-        <Badge value={e.status} />{' '}
-        {e.disabledReason && <span className="muted small">{e.disabledReason}</span>}{' '}
-        <span className="muted small">{e.eventTypes.join(', ') || 'all events'}</span>
-      </p>
+      <EndpointState endpoint={e} />
+      <p className="muted small">{e.eventTypes.join(', ') || 'all events'}</p>
+      <EndpointControls endpoint={e} onChange={props.onChange} />
       <h3>Recent deliveries</h3>
       <ErrorNotice error={deliveries.error} onRetry={deliveries.reload} />
       <ErrorNotice error={again.error} />
