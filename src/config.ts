@@ -194,11 +194,12 @@ function parsePublicUrl(raw: string): string {
   }
   // Paths are appended to it (`/scim/v2/…`, `/auth/callback`): a query or fragment would end up
   // in the middle of every Tenant URL and link, and credentials in it would be shown to customers.
-  if (/[?#]/.test(raw)) {
-    throw new ConfigError('ROSTER_PUBLIC_URL', `must not have a query (?…) or fragment (#…), got "${raw}"`);
-  }
+  // Credentials first: the other messages quote the value, which must not carry a password.
   if (url.username !== '' || url.password !== '') {
     throw new ConfigError('ROSTER_PUBLIC_URL', 'must not contain a user name or password');
+  }
+  if (/[?#]/.test(raw)) {
+    throw new ConfigError('ROSTER_PUBLIC_URL', `must not have a query (?…) or fragment (#…), got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
 }

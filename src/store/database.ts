@@ -203,8 +203,11 @@ export function configureSqlite(sqlite: SQLite.Database): void {
 const sqliteUnicodeLower = 'roster_unicode_lower';
 
 function registerUnicodeLower(sqlite: SQLite.Database): void {
+  // toLowerCase writes a final sigma (ς) at the end of a word only: "ΟΔΟΣ" alone gives "οδος", in
+  // "ΟΔΟΣΤΡΩΤΗΡΕΣ" it gives "οδοσ…", and a search would miss the name it is part of. One sigma,
+  // as PostgreSQL's lower has it, makes the function the same for a word and a part of one.
   sqlite.function(sqliteUnicodeLower, { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
+    typeof value === 'string' ? value.toLowerCase().replaceAll('ς', 'σ') : value,
   );
 }
 
@@ -217,7 +220,10 @@ export function unicodeLower(db: Executor, value: Expression<string | null>): Ra
   // The store's `engine` does not reach store functions, which take only an executor; Kysely's
   // adapter tells the dialects apart on any executor, a transaction's included.
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  return sqlite ? sql<string>`${sql.raw(sqliteUnicodeLower)}(${value})` : sql<string>`lower(${value})`;
+  // The final sigma typed by a person (ς) is a lower-case letter already: one sigma on both engines.
+  return sqlite
+    ? sql<string>`${sql.raw(sqliteUnicodeLower)}(${value})`
+    : sql<string>`replace(lower(${value}), 'ς', 'σ')`;
 }
 
 /**
@@ -229,7 +235,10 @@ export function containsText(
   value: Expression<string | null>,
   search: string,
 ): RawBuilder<SqlBool> {
-  return lowerCaseContains(unicodeLower(db, value), search);
+  // Both sides lowered by the database's one function: JavaScript's lower case differs from
+  // PostgreSQL's for some letters (İ, final Σ), and a name searched as displayed must be found.
+  const pattern = unicodeLower(db, sql.val(`%${escapeLike(search)}%`));
+  return sql<SqlBool>`${unicodeLower(db, value)} like ${pattern} escape '\\'`;
 }
 
 /**
@@ -238,8 +247,13 @@ export function containsText(
  * none unless told (PostgreSQL's default is the backslash).
  */
 export function lowerCaseContains(value: Expression<string | null>, search: string): RawBuilder<SqlBool> {
-  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${escapeLike(search.toLowerCase())}%`;
   return sql<SqlBool>`${value} like ${pattern} escape '\\'`;
+}
+
+/** `%`, `_` and the escape character itself, taken as typed in a LIKE pattern. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -161,7 +161,7 @@ export async function findGroupByName(
     .selectFrom('groups')
     .select('id')
     .where('organization_id', '=', organizationId)
-    .where((eb) => eb(unicodeLower(db, eb.ref('display_name')), '=', name.toLowerCase()))
+    .where((eb) => eb(unicodeLower(db, eb.ref('display_name')), '=', unicodeLower(db, eb.val(name))))
     .orderBy('created_at')
     .executeTakeFirst();
 }

@@ -36,6 +36,8 @@ for (const engine of engines) {
           { email: 'elodie@acme.test', givenName: 'Elodie', familyName: 'D', displayName: 'ÉLODIE DURAND' },
           { email: 'snake_case@acme.test', givenName: 'Sam', familyName: 'Snake' },
           { email: 'snakescase@acme.test', givenName: 'Sid', familyName: 'Snake' },
+          { email: 'odysseas@acme.test', givenName: 'ΟΔΥΣΣΕΑΣ', familyName: 'Παππάς' },
+          { email: 'ilker@acme.test', givenName: 'İlker', familyName: 'Yılmaz' },
         ];
         for (const person of people)
           assert.equal((await acme.api.post('/organizations/acme/users', person)).status, 201);
@@ -54,6 +56,14 @@ for (const engine of engines) {
           assert.deepEqual(await emailsFound(search), ['anders@acme.test'], search);
         for (const search of ['élodie', 'Élodie Durand', 'éLoDiE'])
           assert.deepEqual(await emailsFound(search), ['elodie@acme.test'], search);
+      });
+
+      test('finds a name searched exactly as displayed, also where JavaScript and the database lower-case apart', async () => {
+        // A final Σ lowers to ς at the end of a word only; İ lowers to i plus a dot in JavaScript.
+        for (const search of ['ΟΔΥΣΣΕΑΣ', 'ΟΔΥΣ', 'οδυσσεας', 'ΟΔΥΣΣΕΑΣ Παππάς'])
+          assert.deepEqual(await emailsFound(search), ['odysseas@acme.test'], search);
+        for (const search of ['İlker', 'İlker Yılmaz'])
+          assert.deepEqual(await emailsFound(search), ['ilker@acme.test'], search);
       });
 
       test('still finds an email in any case', async () => {
@@ -76,6 +86,8 @@ for (const engine of engines) {
           'Comité d’Éthique',
           '100% Club',
           '1000 Club',
+          'ΟΔΟΣΤΡΩΤΗΡΕΣ',
+          'İstanbul Office',
         ])
           assert.equal((await acme.api.post('/organizations/acme/groups', { displayName })).status, 201);
       });
@@ -94,6 +106,13 @@ for (const engine of engines) {
           assert.deepEqual(await namesFound(search), committees, search);
         for (const search of ['comité', 'COMITÉ', 'd’éthique'])
           assert.deepEqual(await namesFound(search), ['Comité d’Éthique'], search);
+      });
+
+      test('finds a name searched exactly as displayed, or a word of it', async () => {
+        for (const search of ['ΟΔΟΣ', 'ΟΔΟΣΤΡΩΤΗΡΕΣ', 'οδοστρωτηρες'])
+          assert.deepEqual(await namesFound(search), ['ΟΔΟΣΤΡΩΤΗΡΕΣ'], search);
+        for (const search of ['İstanbul', 'İstanbul Office'])
+          assert.deepEqual(await namesFound(search), ['İstanbul Office'], search);
       });
 
       test('takes _ and % in the search as themselves', async () => {

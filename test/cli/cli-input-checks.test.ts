@@ -171,11 +171,14 @@ describe('roster command-line values checked before anything opens', () => {
       ['https://example.com/?', /ROSTER_PUBLIC_URL must not have a query/],
       ['https://example.com/roster#top', /ROSTER_PUBLIC_URL must not have a query/],
       ['https://admin:secret@example.com', /ROSTER_PUBLIC_URL must not contain a user name or password/],
+      // The password is never quoted back, whatever else is wrong with the value.
+      ['https://admin:secret@example.com/?x=1', /ROSTER_PUBLIC_URL must not contain a user name or password/],
     ];
     for (const [publicUrl, message] of cases) {
       const result = await roster(['org', 'list'], { ...env, ROSTER_PUBLIC_URL: publicUrl });
       assert.equal(result.code, 2, `${publicUrl}: ${result.stderr}`);
       assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /secret/);
     }
     const plain = await roster(['org', 'list'], { ...env, ROSTER_PUBLIC_URL: 'https://example.com/roster/' });
     assert.equal(plain.code, 0, plain.stderr);
