@@ -22,6 +22,9 @@ interface Scope {
   connectionId: string;
 }
 
+/** What the prefetch reads a user by: its id, its email, its Entra object id (`source.objectId`). */
+export type PrefetchInput = Pick<DirectoryUserInput, 'id' | 'emailKey' | 'source'>;
+
 /**
  * What projecting a run of user upserts reads, loaded for the whole run in a handful of queries
  * instead of about six per user: the directory rows, their policy state, the platform users they
@@ -64,7 +67,7 @@ export class UserPrefetch {
    */
   static async load(
     scope: Scope,
-    inputs: readonly DirectoryUserInput[],
+    inputs: readonly PrefetchInput[],
     minted: ReadonlySet<string> = new Set(),
   ): Promise<UserPrefetch> {
     const { trx, organizationId, connectionId } = scope;
