@@ -24,10 +24,17 @@ export async function issueUserCredential(
   }
   const now = isoNow(runtime.clock);
   const credential = await runtime.store.transaction(async (trx) => {
+    // The user's row is locked first (a no-op update; PostgreSQL): a deactivation, which revokes
+    // every credential the user holds, then commits either before this reads the status, or after
+    // this credential exists and is revoked with the others.
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ status: eb.ref('status') }))
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', userId)
+      .execute();
     const user = await findUser(trx, organizationId, userId);
     if (!user) throw notFound(`User "${userId}"`);
-    // Read in the transaction that issues: a deactivation (which revokes every credential) that
-    // committed a moment ago is seen, and no credential is left on an inactive user.
     if (user.status !== 'active') {
       throw conflict(`User "${userId}" is ${user.status}: credentials are issued to active users only`);
     }
@@ -72,15 +79,19 @@ export async function revokeUserCredential(
       .where('organization_id', '=', organizationId)
       .where('id', '=', credentialId)
       .executeTakeFirst();
-    if (!row) throw notFound(`Credential "${credentialId}"`);
+    const gone = notFound(`Active credential "${credentialId}"`);
+    if (!row) throw gone;
     const before = toCredential(row);
-    // Revoking twice is not an error: the credential is revoked, as asked.
-    if (before.status === 'revoked') return { credential: before, changed: false };
-    await trx
+    if (before.status === 'revoked') throw gone;
+    // Only while still active: of two revocations at once (PostgreSQL), or a revocation and a
+    // deactivation, the second finds it revoked and changes nothing, so one event says it.
+    const revoked = await trx
       .updateTable('credentials')
       .set({ status: 'revoked', revoked_at: now, revoked_reason: 'revoked_by_admin' })
       .where('id', '=', credentialId)
-      .execute();
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(revoked.numUpdatedRows) !== 1) throw gone;
     const after: Credential = {
       ...before,
       status: 'revoked',
@@ -108,10 +119,10 @@ export async function revokeUserCredential(
       ],
       now,
     );
-    return { credential: after, changed: true };
+    return after;
   });
-  if (result.changed) runtime.eventBus.notify(organizationId);
-  return result.credential;
+  runtime.eventBus.notify(organizationId);
+  return result;
 }
 
 export { listCredentials };

@@ -278,6 +278,43 @@ for (const engine of engines) {
       });
     });
 
+    describe('at the same moment as another change', () => {
+      test('a credential issued while the user is deactivated never outlives the deactivation', async () => {
+        for (let trial = 0; trial < 12; trial += 1) {
+          const person = await localUser(`race${trial}`);
+          const [issued, deactivated] = await Promise.all([
+            acme.api.post(`${base}/users/${person.id}/credentials`, { type: 'cloud_key' }),
+            acme.api.post(`${base}/users/${person.id}/deactivate`, {}),
+          ]);
+          assert.equal(deactivated.status, 200);
+          assert.ok([201, 409].includes(issued.status), `issue answered ${issued.status}`);
+          const active = (await credentialsOf(person.id)).filter(
+            (credential) => credential.status === 'active',
+          );
+          assert.deepEqual(active, [], `trial ${trial}: an inactive user holds no active credential`);
+        }
+      });
+
+      test('two revocations of one credential: one 204, one 404, one event', async () => {
+        for (let trial = 0; trial < 8; trial += 1) {
+          const person = await localUser(`twice${trial}`);
+          const issued = (
+            await acme.api.post<Credential>(`${base}/users/${person.id}/credentials`, { type: 'cloud_key' })
+          ).body;
+          const from = await lastSeq();
+          const answers = await Promise.all([
+            acme.api.delete(`${base}/users/${person.id}/credentials/${issued.id}`),
+            acme.api.delete(`${base}/users/${person.id}/credentials/${issued.id}`),
+          ]);
+          assert.deepEqual(answers.map((answer) => answer.status).sort(), [204, 404], `trial ${trial}`);
+          assert.deepEqual(
+            (await eventsAfter(from)).map((event) => event.type),
+            ['credential.revoked'],
+          );
+        }
+      });
+    });
+
     describe('who may issue and revoke', () => {
       test('a read-only key is refused with 403 and changes nothing', async () => {
         const reader = await acme.api.post<{ key: string }>(`${base}/api-keys`, {

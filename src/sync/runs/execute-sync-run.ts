@@ -166,7 +166,14 @@ export async function executeLeasedRun(
           const counts = { ...totals.counts };
           for (const key of Object.keys(counts) as (keyof typeof counts)[])
             counts[key] += uncommitted.counts[key];
-          await updateSyncRun(preview ? store.db : trx, run.id, { progress: { ...current }, counts });
+          const open = await updateSyncRun(
+            preview ? store.db : trx,
+            run.id,
+            { progress: { ...current }, counts },
+            { onlyOpen: true },
+          );
+          // Closed meanwhile by another process that took this one for gone: nothing more is kept.
+          if (!open) throw runClosedError();
         },
         checkpoint: async (trx) => {
           if (leaseLost) throw leaseLostError();
@@ -315,6 +322,9 @@ export async function executeLeasedRun(
   if (announced) runtime.eventBus.notify(run.organizationId);
   await releaseLease(store.db, run.connectionId, run.id);
 }
+
+const runClosedError = () =>
+  new RosterError('conflict', 'Another process closed this run as interrupted; this run stopped');
 
 const leaseLostError = () =>
   new RosterError('conflict', 'The sync lease was lost to another process; this run stopped');

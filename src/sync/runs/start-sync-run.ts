@@ -147,7 +147,11 @@ export async function markInterrupted(runtime: Runtime, runId: string): Promise<
       .where('id', '=', runId)
       .where('status', '=', run.status)
       .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) !== 1 || !started) return undefined;
+    if (Number(closed.numUpdatedRows) !== 1) return undefined;
+    // Its lease goes with it: the next run need not wait for it to lapse, and a process that only
+    // stalled finds, when it wakes, that the run it holds is no longer leased (execute-sync-run.ts).
+    await trx.deleteFrom('sync_leases').where('run_id', '=', runId).execute();
+    if (!started) return undefined;
     const counts = { status: 'failed', counts: run.counts, errors: errors.length };
     return (await appendSyncFinished(trx, run, counts, now)) ? run.organizationId : undefined;
   });

@@ -97,5 +97,46 @@ for (const engine of engines) {
         .executeTakeFirst();
       assert.equal(lease?.run_id, 'run-of-another-process');
     });
+
+    test('a run another process closed as interrupted, without taking its lease, keeps nothing more', async () => {
+      const { db } = roster.runtime.store;
+      // A connection of its own: the first test left this one's tenant half synced.
+      const other = await connectToEmulator(roster, emulator, 'stalled-again');
+      emulator.tenant.injectFailures({
+        path: /\/users\/delta\?\$skiptoken=/,
+        status: 429,
+        retryAfterSeconds: 2,
+      });
+      const runId = await startSyncRun(roster.runtime, other.connectionId, { trigger: 'manual' });
+      const storedUsers = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('directory_users')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('connection_id', '=', other.connectionId)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
+      assert.ok((await storedUsers()) > 0, 'the first page committed');
+      // What a process does that finds this run's process gone (closeOrphanedRuns).
+      await markInterrupted(roster.runtime, runId);
+      const keptAtClose = await storedUsers();
+
+      const finished = await waitForSyncRun(roster.runtime, runId);
+      assert.equal(finished.status, 'failed');
+      assert.deepEqual(
+        finished.errors.map((error) => error.code),
+        ['interrupted'],
+      );
+      assert.equal(await storedUsers(), keptAtClose, 'no page applied after the close was kept');
+      const lease = await db
+        .selectFrom('sync_leases')
+        .select('run_id')
+        .where('connection_id', '=', other.connectionId)
+        .executeTakeFirst();
+      assert.equal(lease, undefined, 'the closed run holds no lease: the next run starts at once');
+    });
   });
 }
