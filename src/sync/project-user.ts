@@ -169,9 +169,11 @@ async function isUnowned(ctx: ApplyContext, user: UserRow): Promise<boolean> {
  * user again). False when no connection has the person in scope.
  */
 export async function handOverUser(ctx: ApplyContext, user: UserRow, outcome: Outcome): Promise<boolean> {
-  await ctx.userPrefetch?.forget();
+  await ctx.userPrefetch?.flush();
   const heir = (await heirsOf(ctx, [user.id])).get(user.id);
   if (heir === undefined) return false;
+  // The heir's projection writes rows the batch's prefetch does not follow.
+  await ctx.userPrefetch?.forget();
   await setOwner(ctx, user, heir.owner, outcome);
   if (heir.source !== null) {
     const heirCtx = await heirContext(ctx, heir);
@@ -197,14 +199,17 @@ async function leaveScope(
   outcome: Outcome,
 ): Promise<string | null> {
   const { lifecycle } = ctx.policy;
-  await ctx.userPrefetch?.forget();
   if (lifecycle.outOfScope === 'delete' && lifecycle.deleteAfterDays === 0) {
     await deletePlatformUser(ctx, user, outcome);
     return null;
   }
   if (user.status !== 'inactive') {
     const next: UserRow = { ...user, status: 'inactive', updated_at: ctx.now };
+    // Only this user's row changes: the batch's prefetch forgets it alone, so a policy that takes
+    // most users out does not make every later user of the page read one by one.
+    await ctx.userPrefetch?.flush();
     await updateUser(ctx.trx, ctx.organizationId, user.id, { status: 'inactive', updated_at: ctx.now });
+    ctx.userPrefetch?.wroteUser(user, next);
     await afterStatusChange(ctx, user, next, outcome);
   }
   if (lifecycle.outOfScope !== 'delete') return null;

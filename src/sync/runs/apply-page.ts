@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { RosterError } from '../../errors.js';
 import type { StoredEvent } from '../../store/events.js';
+import { raisedByUniqueIndex } from '../../store/unique-violation.js';
 import { applyChanges } from '../apply-changes.js';
 import type { Change } from '../change.js';
 import type { ApplyContext } from '../context.js';
@@ -26,7 +27,7 @@ export async function applyPage(
   const events: StoredEvent[] = [];
   for (const change of changes) {
     try {
-      const one = await withSavepoint(ctx, 'roster_change', () => applyChanges(ctx, [change]));
+      const one = await applyOneChange(ctx, change);
       // merge() keeps the change's events too, so a dry run can list what each change would do.
       outcome.merge(one.outcome);
       events.push(...one.events);
@@ -36,6 +37,20 @@ export async function applyPage(
     }
   }
   return { outcome, events };
+}
+
+/**
+ * One change alone. A unique index refusing it means another transaction committed the same
+ * email or name a moment ago (PostgreSQL: Entra provisioning over SCIM the person this pull
+ * imports); applied once more, it reads that row and joins the person by object id instead.
+ */
+async function applyOneChange(ctx: ApplyContext, change: Change) {
+  try {
+    return await withSavepoint(ctx, 'roster_change', () => applyChanges(ctx, [change]));
+  } catch (error) {
+    if (!raisedByUniqueIndex(error)) throw error;
+    return withSavepoint(ctx, 'roster_change', () => applyChanges(ctx, [change]));
+  }
 }
 
 async function withSavepoint<T>(ctx: ApplyContext, name: string, work: () => Promise<T>): Promise<T> {
