@@ -36,6 +36,18 @@ for (const engine of engines) {
       await emulator.close();
     });
 
+    /** Directory users a connection has kept so far: what its committed pages brought. */
+    const storedUsersOf = async (id: string) =>
+      Number(
+        (
+          await roster.runtime.store.db
+            .selectFrom('directory_users')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('connection_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
     test('keeps no page applied after the takeover and ends the run only once', async () => {
       const { db } = roster.runtime.store;
       // The second page makes the run wait two seconds (Graph's Retry-After): the stall.
@@ -45,16 +57,7 @@ for (const engine of engines) {
         retryAfterSeconds: 2,
       });
       const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' });
-      const storedUsers = async () =>
-        Number(
-          (
-            await db
-              .selectFrom('directory_users')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('connection_id', '=', connectionId)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const storedUsers = () => storedUsersOf(connectionId);
       for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
       assert.ok((await storedUsers()) > 0, 'the first page committed');
 
@@ -108,16 +111,7 @@ for (const engine of engines) {
         retryAfterSeconds: 2,
       });
       const runId = await startSyncRun(roster.runtime, other.connectionId, { trigger: 'manual' });
-      const storedUsers = async () =>
-        Number(
-          (
-            await db
-              .selectFrom('directory_users')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('connection_id', '=', other.connectionId)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const storedUsers = () => storedUsersOf(other.connectionId);
       for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
       assert.ok((await storedUsers()) > 0, 'the first page committed');
       // What a process does that finds this run's process gone (closeOrphanedRuns).
