@@ -173,7 +173,9 @@ function formatFilter(filter: Filter): string {
 
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/);
 const value = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 10 }),
+  // Without NUL: a filter holding one is refused on purpose (PostgreSQL cannot store it), so it
+  // has no round trip; the properties above check that refusal.
+  fc.string({ unit: 'binary', maxLength: 10 }).filter((text) => !text.includes('\u0000')),
   fc.integer(),
   // JSON has no -0: it reads back as 0.
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((number) => (Object.is(number, -0) ? 0 : number)),
