@@ -65,11 +65,13 @@ export async function issueUserCredential(
   return credential;
 }
 
+/** `userId`, when given: the credential must be that user's (the REST route names both). */
 export async function revokeUserCredential(
   runtime: Runtime,
   organizationId: string,
   credentialId: string,
   actor: Actor,
+  userId?: string,
 ): Promise<Credential> {
   const now = isoNow(runtime.clock);
   const result = await runtime.store.transaction(async (trx) => {
@@ -78,8 +80,11 @@ export async function revokeUserCredential(
       .selectAll()
       .where('organization_id', '=', organizationId)
       .where('id', '=', credentialId)
+      .$if(userId !== undefined, (query) => query.where('user_id', '=', userId as string))
       .executeTakeFirst();
-    const gone = notFound(`Active credential "${credentialId}"`);
+    const gone = notFound(
+      `Active credential "${credentialId}"${userId === undefined ? '' : ` of user "${userId}"`}`,
+    );
     if (!row) throw gone;
     const before = toCredential(row);
     if (before.status === 'revoked') throw gone;

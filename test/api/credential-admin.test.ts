@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { UserView } from '../../src/domain/views.js';
+import type { Credential } from '../../src/store/credentials.js';
 import { createSession } from '../../src/sso/sessions.js';
 import { engines } from '../support/engines.js';
 import { startTestRoster, type TestRoster } from '../support/roster.js';
@@ -8,17 +9,6 @@ import { entraUser, scimClient } from '../support/scim-client.js';
 import { apiClient, organizationWithKey } from './support/api-client.js';
 import { loadConformance, type Conformance } from './support/openapi-conformance.js';
 
-/** Credentials an admin issues and revokes over the REST API (issue 4: credentials of the organization's types). */
-interface Credential {
-  id: string;
-  userId: string;
-  connectionId: string | null;
-  type: string;
-  status: 'active' | 'revoked';
-  issuedAt: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
-}
 interface Event {
   seq: number;
   type: string;
@@ -39,6 +29,7 @@ interface AuditEntry {
   after: unknown;
 }
 
+/** Credentials an admin issues and revokes over the REST API (issue 4: credentials of the organization's types). */
 for (const engine of engines) {
   describe(`REST API: an admin issues and revokes credentials on ${engine}`, () => {
     let roster: TestRoster;

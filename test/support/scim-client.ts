@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { rosterJson } from './cli.js';
 
 /** A tiny SCIM client speaking as Entra does: bearer token, application/scim+json. */
@@ -77,3 +78,12 @@ export function entraUser(n: number | string, overrides: Record<string, unknown>
     ...overrides,
   };
 }
+
+/** The id of the resource a POST created; any answer but 201 fails the test, showing the answer. */
+export function createdId(res: ScimResponse): string {
+  assert.equal(res.status, 201, JSON.stringify(res.body).slice(0, 500));
+  return String(res.body.id);
+}
+
+/** A SCIM `filter` query parameter. */
+export const filterQuery = (filter: string) => `filter=${encodeURIComponent(filter)}`;

@@ -20,6 +20,19 @@ for (const engine of engines) {
     before(async () => ({ store, cleanup } = await openTestStore(engine)));
     after(() => cleanup());
 
+    /** A platform group an admin made, for mappings to find by id or name. */
+    const localGroup = (organizationId: string, id: string, displayName: string) =>
+      insertGroup(store.db, {
+        id,
+        organization_id: organizationId,
+        display_name: displayName,
+        source: 'local',
+        source_connection_id: null,
+        external_id: null,
+        created_at: now,
+        updated_at: now,
+      });
+
     const groupNames = async (organizationId: string) =>
       (
         await store.db
@@ -32,16 +45,7 @@ for (const engine of engines) {
 
     test('maps a directory group onto an existing platform group by id, keeping its name', async () => {
       const bench = await policyBench(store);
-      await insertGroup(store.db, {
-        id: 'pg-ops',
-        organization_id: bench.organizationId,
-        display_name: 'Operations',
-        source: 'local',
-        source_connection_id: null,
-        external_id: null,
-        created_at: now,
-        updated_at: now,
-      });
+      await localGroup(bench.organizationId, 'pg-ops', 'Operations');
       const policy = {
         groups: { mappings: [{ directoryGroup: { name: 'SG-Ops' }, platformGroup: { id: 'pg-ops' } }] },
       };
@@ -91,16 +95,7 @@ for (const engine of engines) {
 
     test('a mapping that creates a group by name finds an existing one whatever the case of its letters, accented too', async () => {
       const bench = await policyBench(store);
-      await insertGroup(store.db, {
-        id: 'pg-comite',
-        organization_id: bench.organizationId,
-        display_name: 'Comité Éthique',
-        source: 'local',
-        source_connection_id: null,
-        external_id: null,
-        created_at: now,
-        updated_at: now,
-      });
+      await localGroup(bench.organizationId, 'pg-comite', 'Comité Éthique');
       const policy = {
         groups: {
           mappings: [{ directoryGroup: { name: 'SG-Ethics' }, platformGroup: { create: 'COMITÉ ÉTHIQUE' } }],

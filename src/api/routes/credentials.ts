@@ -131,11 +131,7 @@ export function registerCredentialRoutes(app: FastifyInstance, runtime: Runtime)
       const organizationId = organizationOf(request).id;
       const { userId, credentialId } = request.params;
       // As API keys and SCIM tokens answer: only an active credential of this user can be revoked.
-      const active = await listCredentials(runtime.store.db, organizationId, { userId, status: 'active' });
-      if (!active.some((credential) => credential.id === credentialId)) {
-        throw notFound(`Active credential "${credentialId}" of user "${userId}"`);
-      }
-      await revokeUserCredential(runtime, organizationId, credentialId, actorOf(request));
+      await revokeUserCredential(runtime, organizationId, credentialId, actorOf(request), userId);
       return reply.code(204).send();
     },
   );

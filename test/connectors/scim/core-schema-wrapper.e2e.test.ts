@@ -16,16 +16,12 @@ import {
   patchOp,
   scimClient,
   type ScimResponse,
+  createdId as created,
 } from '../../support/scim-client.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';
-
-function created(res: ScimResponse): string {
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return String(res.body.id);
-}
 
 for (const engine of engines) {
   describe(`core attributes inside the core schema URN on ${engine}`, () => {

@@ -11,16 +11,11 @@ import {
   entraUser,
   patchOp,
   scimClient,
-  type ScimResponse,
+  createdId as created,
+  filterQuery as q,
 } from '../../support/scim-client.js';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
-
-function created(res: ScimResponse): string {
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return String(res.body.id);
-}
 
 for (const engine of engines) {
   describe(`SCIM discovery on ${engine}`, () => {

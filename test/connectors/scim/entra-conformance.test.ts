@@ -14,18 +14,18 @@ import { after, before, describe, test } from 'node:test';
 import { rosterJson } from '../../support/cli.js';
 import { engines } from '../../support/engines.js';
 import { startTestRoster, type TestRoster } from '../../support/roster.js';
-import { connectScimWithCli, entraUser, patchOp, type ScimResponse } from '../../support/scim-client.js';
+import {
+  connectScimWithCli,
+  entraUser,
+  patchOp,
+  createdId as created,
+  filterQuery as q,
+} from '../../support/scim-client.js';
 import { checkedClient, loadExamples, replayStep, type ScimClient } from './entra/replay.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User';
 const ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
-const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
-
-function created(res: ScimResponse): string {
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return String(res.body.id);
-}
 
 for (const engine of engines) {
   describe(`Entra conformance on ${engine}`, () => {

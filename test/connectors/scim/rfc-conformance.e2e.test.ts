@@ -15,17 +15,13 @@ import {
   patchOp,
   scimClient,
   type ScimResponse,
+  createdId as created,
+  filterQuery as q,
 } from '../../support/scim-client.js';
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
-
-function created(res: ScimResponse): string {
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return String(res.body.id);
-}
 
 const ids = (res: ScimResponse) => (res.body.Resources ?? []).map((resource) => resource.id);
 

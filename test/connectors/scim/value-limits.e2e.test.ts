@@ -15,6 +15,8 @@ import {
   patchOp,
   scimClient,
   type ScimResponse,
+  createdId as created,
+  filterQuery as q,
 } from '../../support/scim-client.js';
 
 /** 9,000 random base64 characters: what the audit sent; random, so PostgreSQL cannot compress it. */
@@ -27,8 +29,6 @@ const longValue = () => randomBytes(6750).toString('base64');
 const fourByteCharacters = (length: number) =>
   Array.from({ length }, () => String.fromCodePoint(0x20000 + randomInt(0xa6df))).join('');
 
-const q = (filter: string) => `filter=${encodeURIComponent(filter)}`;
-
 function assertTooLong(res: ScimResponse, attribute: string, limit: number): void {
   assert.equal(res.status, 400, JSON.stringify(res.body).slice(0, 500));
   assert.deepEqual(res.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
@@ -38,11 +38,6 @@ function assertTooLong(res: ScimResponse, attribute: string, limit: number): voi
     String(res.body.detail),
     new RegExp(`^${attribute.replace('.', '\\.')} must be at most ${limit} characters`),
   );
-}
-
-function created(res: ScimResponse): string {
-  assert.equal(res.status, 201, JSON.stringify(res.body).slice(0, 500));
-  return String(res.body.id);
 }
 
 for (const engine of engines) {

@@ -48,18 +48,26 @@ for (const engine of engines) {
         ).n,
       );
 
-    test('keeps no page applied after the takeover and ends the run only once', async () => {
-      const { db } = roster.runtime.store;
-      // The second page makes the run wait two seconds (Graph's Retry-After): the stall.
+    /**
+     * A sync whose first page has committed and which then waits two seconds for its second
+     * (Graph's Retry-After): the stall, during which another process acts.
+     */
+    const startStalledRun = async (id: string) => {
       emulator.tenant.injectFailures({
         path: /\/users\/delta\?\$skiptoken=/,
         status: 429,
         retryAfterSeconds: 2,
       });
-      const runId = await startSyncRun(roster.runtime, connectionId, { trigger: 'manual' });
+      const runId = await startSyncRun(roster.runtime, id, { trigger: 'manual' });
+      for (let i = 0; i < 100 && (await storedUsersOf(id)) === 0; i += 1) await sleep(20);
+      assert.ok((await storedUsersOf(id)) > 0, 'the first page committed');
+      return runId;
+    };
+
+    test('keeps no page applied after the takeover and ends the run only once', async () => {
+      const { db } = roster.runtime.store;
+      const runId = await startStalledRun(connectionId);
       const storedUsers = () => storedUsersOf(connectionId);
-      for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
-      assert.ok((await storedUsers()) > 0, 'the first page committed');
 
       // What another process does when it finds the lease expired: takes it, closes the old run.
       await db
@@ -105,15 +113,8 @@ for (const engine of engines) {
       const { db } = roster.runtime.store;
       // A connection of its own: the first test left this one's tenant half synced.
       const other = await connectToEmulator(roster, emulator, 'stalled-again');
-      emulator.tenant.injectFailures({
-        path: /\/users\/delta\?\$skiptoken=/,
-        status: 429,
-        retryAfterSeconds: 2,
-      });
-      const runId = await startSyncRun(roster.runtime, other.connectionId, { trigger: 'manual' });
+      const runId = await startStalledRun(other.connectionId);
       const storedUsers = () => storedUsersOf(other.connectionId);
-      for (let i = 0; i < 100 && (await storedUsers()) === 0; i += 1) await sleep(20);
-      assert.ok((await storedUsers()) > 0, 'the first page committed');
       // What a process does that finds this run's process gone (closeOrphanedRuns).
       await markInterrupted(roster.runtime, runId);
       const keptAtClose = await storedUsers();
